@@ -1,0 +1,187 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using ServiceAccounts.Core.Common;
+using ServiceAccounts.Core.Data;
+using ServiceAccounts.Core.Security;
+using ServiceAccounts.Core.ServiceAccounts;
+using ServiceAccounts.Core.Tenancy;
+
+namespace ServiceAccounts.Core.Audit;
+
+public sealed class AuditLog(Db db, TimeProvider clock)
+{
+    private const string CursorVersion = "v1:";
+
+    /// <summary>
+    /// One service account's records (those whose identity it is), newest first, a page at a time.
+    /// When support staff open the log (first page), a support.audit_log.view record tells the owners.
+    /// </summary>
+    public async Task<Result<AuditPage>> QueryAsync(Actor actor, EntityRef entityRef, string accountKey, AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        if (query.Limit is < 1 or > AuditQuery.MaxLimit)
+        {
+            return Result.Invalid("limit", $"Limit must be between 1 and {AuditQuery.MaxLimit}.");
+        }
+        long? after = null;
+        if (query.Cursor is not null)
+        {
+            after = DecodeCursor(query.Cursor);
+            if (after is null)
+            {
+                return Result.Invalid("next_token", "The page token is not valid; start again from the first page.");
+            }
+        }
+        if (query.From is { } from && query.To is { } to && from > to)
+        {
+            return Result.Invalid("from", "From must be before To.");
+        }
+        if (query.Actions?.FirstOrDefault(a => !AuditActions.All.Contains(a)) is { } unknown)
+        {
+            return Result.Invalid("action", $"'{unknown}' is not an audit action.");
+        }
+        if (actor.Type == ActorType.Support && after is null)
+        {
+            var noted = await db.WriteAsync(async context =>
+            {
+                var loaded = await ServiceAccountAccess.LoadAsync(context, actor, entityRef, accountKey, AccountOperation.Read, cancellationToken);
+                if (!loaded.IsOk)
+                {
+                    return loaded.AsFailure();
+                }
+                var account = loaded.Value!.Account;
+                context.Add(account.BillingEntityId, AuditActions.SupportAuditLogView, actor, clock.GetUtcNow().UtcDateTime,
+                    ServiceAccountService.Subject(account), new { filters = Describe(query) });
+                return Result.Ok(Unit.Value);
+            }, cancellationToken);
+            if (!noted.IsOk)
+            {
+                return noted.AsFailure();
+            }
+        }
+        return await db.ReadAsync(async context =>
+        {
+            var loaded = await ServiceAccountAccess.LoadAsync(context, actor, entityRef, accountKey, AccountOperation.Read, cancellationToken);
+            if (!loaded.IsOk)
+            {
+                return loaded.AsFailure();
+            }
+            var accountId = loaded.Value!.Account.Id;
+            var records = context.AuditRecords.Where(r => r.IdentityId == accountId);
+            if (query.Actions is { Count: > 0 } actions)
+            {
+                records = records.Where(r => actions.Contains(r.ActionType));
+            }
+            if (!string.IsNullOrWhiteSpace(query.Actor))
+            {
+                var who = query.Actor.Trim();
+                records = records.Where(r => r.ActorHandle == who || r.ActorId == who);
+            }
+            if (query.From is { } fromAt)
+            {
+                records = records.Where(r => r.CreatedAt >= fromAt);
+            }
+            if (query.To is { } toAt)
+            {
+                records = records.Where(r => r.CreatedAt < toAt);
+            }
+            if (after is { } lastId)
+            {
+                records = records.Where(r => r.Id < lastId);
+            }
+            var page = await records.OrderByDescending(r => r.Id).Take(query.Limit + 1).Select(ViewProjection).ToListAsync(cancellationToken);
+            var next = page.Count > query.Limit ? EncodeCursor(page[query.Limit - 1].Id) : null;
+            return Result.Ok(new AuditPage(page.Take(query.Limit).ToList(), next));
+        }, cancellationToken);
+    }
+
+    /// <summary>Writes the api.request record of a request made with a token.</summary>
+    public Task<Result<Unit>> RecordApiRequestAsync(Actor serviceAccount, string method, string route, int status, CancellationToken cancellationToken = default) =>
+        db.WriteAsync(async context =>
+        {
+            if (serviceAccount.Type != ActorType.ServiceAccount || serviceAccount.Id is null)
+            {
+                return Result.Invalid("actor", "Only requests made with a token are recorded as api.request.");
+            }
+            var account = await context.ServiceAccounts.Where(s => s.Id == serviceAccount.Id).Select(s => new { s.Id, s.Handle, s.BillingEntityId }).FirstOrDefaultAsync(cancellationToken);
+            if (account is null)
+            {
+                return Result.NotFound("The service account no longer exists.");
+            }
+            context.Add(account.BillingEntityId, AuditActions.ApiRequest, serviceAccount, clock.GetUtcNow().UtcDateTime,
+                new AuditSubject(account.Id, account.Handle, TokenId: serviceAccount.TokenId), new { method, path = route, status });
+            return Result.Ok(Unit.Value);
+        }, cancellationToken);
+
+    /// <summary>Walks an entity's chain in sequence order and names the first record that doesn't fit.</summary>
+    public Task<Result<ChainVerification>> VerifyChainAsync(Actor actor, EntityRef entityRef, CancellationToken cancellationToken = default) =>
+        db.ReadAsync(async context =>
+        {
+            var found = await Access.EntityForAsync(context, actor, entityRef, cancellationToken);
+            if (!found.IsOk)
+            {
+                return found.AsFailure();
+            }
+            var (entity, relation) = found.Value;
+            if (relation == Relation.Member || relation == Relation.Owner && actor.Type == ActorType.ServiceAccount)
+            {
+                return Result.Forbidden($"Only owners of {entity.Handle} and support staff can verify its audit trail.");
+            }
+            return Result.Ok(await VerifyAsync(context, entity.Id, cancellationToken));
+        }, cancellationToken);
+
+    internal static async Task<ChainVerification> VerifyAsync(AppDbContext context, string entityId, CancellationToken cancellationToken)
+    {
+        var checkedCount = 0;
+        var previousHash = AuditRecord.GenesisHash;
+        var previousId = 0L;
+        await foreach (var record in context.AuditRecords.AsNoTracking().Where(r => r.EntityId == entityId).OrderBy(r => r.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            var expected = checkedCount + 1;
+            string? problem =
+                record.Sequence != expected ? $"has sequence {record.Sequence} where {expected} was expected: a record before it is missing or out of order."
+                : record.PrevHash != previousHash ? "does not follow the record before it: a record was removed, inserted or reordered."
+                : record.Hash != record.ComputeHash() ? "was modified after it was written."
+                : record.Id <= previousId ? "was written before the record it claims to follow: the records were reordered."
+                : null;
+            if (problem is not null)
+            {
+                return new ChainVerification(checkedCount, new ChainBreak(record.Id, record.Sequence, $"Record {record.Id} (#{record.Sequence}) {problem}"));
+            }
+            checkedCount++;
+            previousHash = record.Hash;
+            previousId = record.Id;
+        }
+        return new ChainVerification(checkedCount, null);
+    }
+
+    private static readonly System.Linq.Expressions.Expression<Func<AuditRecord, AuditRecordView>> ViewProjection = r => new AuditRecordView(
+        r.Id, r.Sequence, r.CreatedAt, r.ActionType, r.ActorType, r.ActorId, r.ActorHandle, r.ActorDisplayName, r.ActorIp, r.ActorUserAgent,
+        r.IdentityId, r.IdentityHandle, r.TargetId, r.TargetHandle, r.TokenId, r.Data);
+
+    private static object Describe(AuditQuery query) => new
+    {
+        actions = query.Actions,
+        actor = query.Actor,
+        from = query.From,
+        to = query.To,
+    };
+
+    internal static string EncodeCursor(long id) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes(CursorVersion + id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    internal static long? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            var text = Encoding.ASCII.GetString(Convert.FromBase64String(padded));
+            return text.StartsWith(CursorVersion, StringComparison.Ordinal) && long.TryParse(text.AsSpan(CursorVersion.Length), out var id) && id > 0 ? id : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using ServiceAccounts.Core.Security;
+
+namespace ServiceAccounts.Core.Audit;
+
+public sealed record AuditRecordView(
+    long Id,
+    long Sequence,
+    DateTime CreatedAt,
+    string ActionType,
+    ActorType ActorType,
+    string? ActorId,
+    string? ActorHandle,
+    string? ActorDisplayName,
+    string? ActorIp,
+    string? ActorUserAgent,
+    string? IdentityId,
+    string? IdentityHandle,
+    string? TargetId,
+    string? TargetHandle,
+    string? TokenId,
+    string Data);
+
+/// <summary>Filters and a keyset cursor for one service account's records, newest first.</summary>
+public sealed record AuditQuery(
+    IReadOnlyCollection<string>? Actions = null,
+    string? Actor = null,
+    DateTime? From = null,
+    DateTime? To = null,
+    int Limit = 25,
+    string? Cursor = null)
+{
+    public const int MaxLimit = 100;
+}
+
+public sealed record AuditPage(IReadOnlyList<AuditRecordView> Items, string? NextCursor);
+
+/// <summary>The outcome of walking an entity's chain; <see cref="FirstBreak"/> names the first broken link.</summary>
+public sealed record ChainVerification(int RecordsChecked, ChainBreak? FirstBreak)
+{
+    public bool IsIntact => FirstBreak is null;
+}
+
+public sealed record ChainBreak(long RecordId, long Sequence, string Problem);

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServiceAccounts.Core.Audit;
+using ServiceAccounts.Core.Data;
+using ServiceAccounts.Core.Security;
+using ServiceAccounts.Core.Seed;
+using ServiceAccounts.Core.ServiceAccounts;
+using ServiceAccounts.Core.Tenancy;
+using ServiceAccounts.Core.Tokens;
+
+namespace ServiceAccounts.Core;
+
+public static class DependencyInjection
+{
+    public const string DefaultConnectionString = "Data Source=serviceaccounts.db";
+
+    /// <summary>
+    /// The product: persistence (ConnectionStrings:Default, SQLite), the services, and Identity's user store.
+    /// <paramref name="configureDb"/> lets tests add interceptors.
+    /// </summary>
+    public static IServiceCollection AddServiceAccountsCore(this IServiceCollection services, IConfiguration configuration, Action<DbContextOptionsBuilder>? configureDb = null)
+    {
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Database:Provider '{provider}' is not supported by this build; use Sqlite.");
+        }
+        var connectionString = configuration.GetConnectionString("Default") ?? DefaultConnectionString;
+        services.AddDbContextFactory<AppDbContext>(options =>
+        {
+            options.UseSqlite(connectionString);
+            options.AddInterceptors(new SqlitePragmas());
+            configureDb?.Invoke(options);
+        });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Db>();
+        services.AddSingleton<TenancyService>();
+        services.AddSingleton<ServiceAccountService>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<TokenAuthenticator>();
+        services.AddSingleton<AuditLog>();
+        services.AddScoped<UserDirectory>();
+        services.AddScoped<DatabaseInitializer>();
+        services.AddScoped<DemoSeeder>();
+        services.Configure<SeedOptions>(configuration.GetSection(SeedOptions.Section));
+
+        services.AddIdentityCore<AppUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Lockout.MaxFailedAccessAttempts = 10;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // There is no email server: accounts work without confirmation.
+                options.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>();
+        return services;
+    }
+}
