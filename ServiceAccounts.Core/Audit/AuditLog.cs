@@ -151,6 +151,13 @@ public sealed class AuditLog(Db db, TimeProvider clock)
             previousHash = record.Hash;
             previousId = record.Id;
         }
+        var head = await context.AuditChainHeads.AsNoTracking().FirstOrDefaultAsync(h => h.EntityId == entityId, cancellationToken);
+        var (headSequence, headHash) = head is null ? (0L, AuditRecord.GenesisHash) : (head.Sequence, head.Hash);
+        if (headSequence != checkedCount || headHash != previousHash)
+        {
+            return new ChainVerification(checkedCount, new ChainBreak(previousId, checkedCount,
+                $"The chain ends at record #{checkedCount}, but {headSequence} records were written: the latest records were removed or the chain's end was altered."));
+        }
         return new ChainVerification(checkedCount, null);
     }
 

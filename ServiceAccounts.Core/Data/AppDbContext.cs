@@ -19,6 +19,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ServiceAccount> ServiceAccounts => Set<ServiceAccount>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -73,18 +74,20 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     {
         foreach (var chain in pending.GroupBy(r => r.EntityId))
         {
-            var head = await AuditRecords.AsNoTracking()
-                .Where(r => r.EntityId == chain.Key)
-                .OrderByDescending(r => r.Sequence)
-                .Select(r => new { r.Sequence, r.Hash })
-                .FirstOrDefaultAsync(cancellationToken);
-            var sequence = head?.Sequence ?? 0;
-            var previous = head?.Hash ?? AuditRecord.GenesisHash;
+            var head = await AuditChainHeads.FirstOrDefaultAsync(h => h.EntityId == chain.Key, cancellationToken);
+            if (head is null)
+            {
+                head = new AuditChainHead(chain.Key);
+                AuditChainHeads.Add(head);
+            }
+            var sequence = head.Sequence;
+            var previous = head.Hash;
             foreach (var record in chain)
             {
                 record.Seal(++sequence, previous);
                 previous = record.Hash;
             }
+            head.MoveTo(sequence, previous);
         }
     }
 

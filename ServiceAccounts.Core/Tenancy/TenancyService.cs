@@ -66,17 +66,37 @@ public sealed class TenancyService(Db db, TimeProvider clock)
                 return found.AsFailure();
             }
             var entityId = found.Value.Entity.Id;
+            // Both sides share one anonymous shape so that EF can make a single UNION ALL, then page it in SQL.
             var users =
                 from m in context.Memberships
                 where m.EntityId == entityId
                 join u in context.Users on m.UserId equals u.Id
-                select new MemberRow(MemberKind.User, u.Id, u.Handle, u.DisplayName, m.Role, u.LastActivityAt, null, null);
+                select new
+                {
+                    Kind = MemberKind.User,
+                    u.Id,
+                    u.Handle,
+                    u.DisplayName,
+                    m.Role,
+                    u.LastActivityAt,
+                    BillingEntityKind = (EntityKind?)null,
+                    BillingEntityHandle = (string?)null,
+                };
             var accounts =
                 from m in context.Memberships
                 where m.EntityId == entityId
                 join s in context.ServiceAccounts on m.ServiceAccountId equals s.Id
-                select new MemberRow(MemberKind.ServiceAccount, s.Id, s.Handle, s.Title, m.Role, s.LastActivityAt,
-                    s.BillingEntity is Org ? EntityKind.Org : EntityKind.Tenant, s.BillingEntity.Handle);
+                select new
+                {
+                    Kind = MemberKind.ServiceAccount,
+                    s.Id,
+                    s.Handle,
+                    DisplayName = s.Title,
+                    m.Role,
+                    s.LastActivityAt,
+                    BillingEntityKind = (EntityKind?)(s.BillingEntity is Org ? EntityKind.Org : EntityKind.Tenant),
+                    BillingEntityHandle = (string?)s.BillingEntity.Handle,
+                };
             var members = users.Concat(accounts);
             if (!string.IsNullOrWhiteSpace(query.Search))
             {
@@ -84,10 +104,13 @@ public sealed class TenancyService(Db db, TimeProvider clock)
                 members = members.Where(r => EF.Functions.Like(r.Handle, pattern, "\\") || EF.Functions.Like(r.DisplayName, pattern, "\\"));
             }
             var total = await members.CountAsync(cancellationToken);
-            var items = await members
+            var rows = await members
                 .OrderBy(r => r.Kind).ThenBy(r => r.DisplayName).ThenBy(r => r.Handle)
                 .Skip(query.Page * query.PageSize).Take(query.PageSize)
                 .ToListAsync(cancellationToken);
+            var items = rows
+                .Select(r => new MemberRow(r.Kind, r.Id, r.Handle, r.DisplayName, r.Role, r.LastActivityAt, r.BillingEntityKind, r.BillingEntityHandle))
+                .ToList();
             return Result.Ok(new Page<MemberRow>(items, total, query.Page, query.PageSize));
         }, cancellationToken);
 

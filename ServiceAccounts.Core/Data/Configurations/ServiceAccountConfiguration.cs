@@ -58,3 +58,15 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         builder.HasIndex(r => new { r.IdentityId, r.Id });
     }
 }
+
+internal sealed class AuditChainHeadConfiguration : IEntityTypeConfiguration<AuditChainHead>
+{
+    public void Configure(EntityTypeBuilder<AuditChainHead> builder)
+    {
+        builder.HasKey(h => h.EntityId);
+        builder.Property(h => h.EntityId).HasMaxLength(32);
+        builder.Property(h => h.Hash).HasMaxLength(64).IsFixedLength().IsRequired();
+        // Two writers that read the same head can't both move it: the loser's transaction fails and saves nothing.
+        builder.Property(h => h.Sequence).IsConcurrencyToken();
+    }
+}

@@ -145,6 +145,27 @@ namespace ServiceAccounts.Core.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("ServiceAccounts.Core.Audit.AuditChainHead", b =>
+                {
+                    b.Property<string>("EntityId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("Sequence")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("EntityId");
+
+                    b.ToTable("AuditChainHeads");
+                });
+
             modelBuilder.Entity("ServiceAccounts.Core.Audit.AuditRecord", b =>
                 {
                     b.Property<long>("Id")
