@@ -42,6 +42,8 @@ public static class DependencyInjection
         services.AddSingleton<TokenService>();
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<ApiRequestRecorder>();
+        services.AddHostedService(provider => provider.GetRequiredService<ApiRequestRecorder>());
         services.AddScoped<UserDirectory>();
         services.AddScoped<DatabaseInitializer>();
         services.AddScoped<DemoSeeder>();

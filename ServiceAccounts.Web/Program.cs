@@ -1,11 +1,13 @@
 using ServiceAccounts.Core;
 using ServiceAccounts.Core.Data;
 using ServiceAccounts.Web;
+using ServiceAccounts.Web.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddOperatorSettings();
 builder.Services.AddServiceAccountsCore(builder.Configuration);
 builder.Services.AddWebServices();
+builder.Services.AddServiceAccountsApi();
 
 var app = builder.Build();
 await using (var scope = app.Services.CreateAsyncScope())
@@ -13,6 +15,7 @@ await using (var scope = app.Services.CreateAsyncScope())
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
 }
 app.MapWebEndpoints();
+app.MapServiceAccountsApi();
 app.Run();
 
 public partial class Program;

@@ -96,21 +96,28 @@ public sealed class AuditLog(Db db, TimeProvider clock)
 
     /// <summary>Writes the api.request record of a request made with a token.</summary>
     public Task<Result<Unit>> RecordApiRequestAsync(Actor serviceAccount, string method, string route, int status, CancellationToken cancellationToken = default) =>
-        db.WriteAsync(async context =>
+        RecordApiRequestAsync(ApiRequestAudit.For(serviceAccount, method, route), status, cancellationToken);
+
+    /// <summary>Writes <paramref name="request"/>'s record with the status answered, unless a change already saved it.</summary>
+    public async Task<Result<Unit>> RecordApiRequestAsync(ApiRequestAudit request, int status, CancellationToken cancellationToken = default)
+    {
+        if (request.Actor.Type != ActorType.ServiceAccount || request.Actor.Id is null)
         {
-            if (serviceAccount.Type != ActorType.ServiceAccount || serviceAccount.Id is null)
-            {
-                return Result.Invalid("actor", "Only requests made with a token are recorded as api.request.");
-            }
-            var account = await context.ServiceAccounts.Where(s => s.Id == serviceAccount.Id).Select(s => new { s.Id, s.Handle, s.BillingEntityId }).FirstOrDefaultAsync(cancellationToken);
-            if (account is null)
-            {
-                return Result.NotFound("The service account no longer exists.");
-            }
-            context.Add(account.BillingEntityId, AuditActions.ApiRequest, serviceAccount, clock.GetUtcNow().UtcDateTime,
-                new AuditSubject(account.Id, account.Handle, TokenId: serviceAccount.TokenId), new { method, path = route, status });
+            return Result.Invalid("actor", "Only requests made with a token are recorded as api.request.");
+        }
+        if (request.IsWritten)
+        {
             return Result.Ok(Unit.Value);
-        }, cancellationToken);
+        }
+        // Claimed before the write so that the write doesn't add it a second time as the current request's record.
+        request.IsWritten = true;
+        var result = await db.WriteAsync(async context =>
+            await Db.AddApiRequestRecordAsync(context, request, status, clock.GetUtcNow().UtcDateTime, cancellationToken)
+                ? Result.Ok(Unit.Value)
+                : Result.NotFound("The service account no longer exists."), cancellationToken);
+        request.IsWritten = result.IsOk;
+        return result;
+    }
 
     /// <summary>Walks an entity's chain in sequence order and names the first record that doesn't fit.</summary>
     public Task<Result<ChainVerification>> VerifyChainAsync(Actor actor, EntityRef entityRef, CancellationToken cancellationToken = default) =>

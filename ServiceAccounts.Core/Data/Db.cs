@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using ServiceAccounts.Core.Audit;
 using ServiceAccounts.Core.Common;
 
 namespace ServiceAccounts.Core.Data;
@@ -8,7 +9,7 @@ namespace ServiceAccounts.Core.Data;
 /// One short-lived context per operation. A write runs in one transaction: the change and its audit
 /// record are saved together, and a failed result saves nothing.
 /// </summary>
-public sealed class Db(IDbContextFactory<AppDbContext> factory)
+public sealed class Db(IDbContextFactory<AppDbContext> factory, TimeProvider clock)
 {
     public async Task<Result<T>> ReadAsync<T>(Func<AppDbContext, Task<Result<T>>> work, CancellationToken cancellationToken = default)
     {
@@ -31,8 +32,13 @@ public sealed class Db(IDbContextFactory<AppDbContext> factory)
                 await transaction.RollbackAsync(cancellationToken);
                 return result;
             }
+            var apiRequest = await AddApiRequestAsync(db, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (apiRequest is not null)
+            {
+                apiRequest.IsWritten = true;
+            }
             return result;
         }
         catch (DbUpdateConcurrencyException)
@@ -43,6 +49,32 @@ public sealed class Db(IDbContextFactory<AppDbContext> factory)
         {
             return Result.Conflict(ConflictReason.AlreadyExists, "Someone else made the same change at the same time. Reload and try again.");
         }
+    }
+
+    /// <summary>The api.request record of the request this change is made in, added to the change's transaction.</summary>
+    private async Task<ApiRequestAudit?> AddApiRequestAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        if (ApiRequestAudit.Current is not { IsWritten: false } request || request.Actor.Id is null)
+        {
+            return null;
+        }
+        var written = await AddApiRequestRecordAsync(db, request, request.SuccessStatus, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        return written ? request : null;
+    }
+
+    internal static async Task<bool> AddApiRequestRecordAsync(AppDbContext db, ApiRequestAudit request, int status, DateTime at, CancellationToken cancellationToken)
+    {
+        var account = await db.ServiceAccounts.Where(s => s.Id == request.Actor.Id)
+            .Select(s => new { s.Id, s.Handle, s.BillingEntityId })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (account is null)
+        {
+            // The account was deleted meanwhile: there is no chain left to attach the record to.
+            return false;
+        }
+        db.Add(account.BillingEntityId, AuditActions.ApiRequest, request.Actor, at,
+            new AuditSubject(account.Id, account.Handle, TokenId: request.Actor.TokenId), request.Data(status));
+        return true;
     }
 
     internal static bool IsUniqueViolation(DbUpdateException exception) =>

@@ -26,7 +26,7 @@ public sealed class DemoSeeder(AppDbContext context, UserDirectory directory, Us
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var seedClock = new SeedClock(now.AddDays(-28));
-        var db = new Db(factory);
+        var db = new Db(factory, seedClock);
         var tenancy = new TenancyService(db, seedClock);
         var accounts = new ServiceAccountService(db, seedClock);
         var tokens = new TokenService(db, seedClock);

@@ -37,6 +37,18 @@ public sealed class ServiceAccountService(Db db, TimeProvider clock)
             return loaded.IsOk ? Result.Ok(await ViewAsync(context, loaded.Value!.Account.Id, cancellationToken)) : loaded.AsFailure();
         }, cancellationToken);
 
+    /// <summary>The calling service account itself (the API's <c>GET /actor</c>): any role may read it.</summary>
+    public Task<Result<ServiceAccountView>> GetSelfAsync(Actor actor, CancellationToken cancellationToken = default) =>
+        db.ReadAsync(async context =>
+        {
+            if (actor.Type != ActorType.ServiceAccount || actor.Id is null)
+            {
+                return Result.NotFound("Only a service account, calling with its token, has itself to show.");
+            }
+            var view = await Views(context, context.ServiceAccounts.Where(s => s.Id == actor.Id)).FirstOrDefaultAsync(cancellationToken);
+            return view is null ? Result.NotFound("The service account no longer exists.") : Result.Ok(view);
+        }, cancellationToken);
+
     public Task<Result<ServiceAccountView>> CreateAsync(Actor actor, EntityRef entityRef, NewServiceAccount input, CancellationToken cancellationToken = default) =>
         db.WriteAsync(async context =>
         {

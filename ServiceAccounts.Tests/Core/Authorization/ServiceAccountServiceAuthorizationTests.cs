@@ -59,6 +59,37 @@ public sealed class ServiceAccountServiceAuthorizationTests(SharedWorld shared) 
         result.Value.Should().BeNull();
     }
 
+    // GetSelfAsync
+
+    [Theory]
+    [InlineData(Who.OwnerAccount)]
+    [InlineData(Who.MemberAccount)]
+    public async Task GetSelfAsync_ServiceAccountWithItsToken_OkWithItself(Who who)
+    {
+        var actor = World.Team.As(who);
+
+        var result = await Accounts.GetSelfAsync(actor);
+
+        result.Status.Should().Be(ResultStatus.Ok);
+        result.Value!.Id.Should().Be(actor.Id);
+    }
+
+    [Theory]
+    [InlineData(Who.Owner)]
+    [InlineData(Who.Member)]
+    [InlineData(Who.OtherOwner)]
+    [InlineData(Who.Support)]
+    [InlineData(Who.Anonymous)]
+    public async Task GetSelfAsync_NotAServiceAccount_NotFound(Who who)
+    {
+        var actor = World.Team.As(who);
+
+        var result = await Accounts.GetSelfAsync(actor);
+
+        result.Status.Should().Be(ResultStatus.NotFound);
+        result.Value.Should().BeNull();
+    }
+
     // GetAsync
 
     [Theory]

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ServiceAccounts.Core.ServiceAccounts;
+
+namespace ServiceAccounts.Web.Api;
+
+public static class ActorApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/actor", GetActor)
+            .WithName("GetActor")
+            .WithSummary("The calling service account")
+            .WithDescription("Who the token belongs to: any service account may call it, whatever its role.");
+    }
+
+    internal static async Task<Results<Ok<ServiceAccountDto>, ProblemHttpResult>> GetActor(HttpContext http, ServiceAccountService accounts)
+    {
+        var result = await accounts.GetSelfAsync(ServiceAccountTokenHandler.ActorOf(http), http.RequestAborted);
+        return result.IsOk ? TypedResults.Ok(ServiceAccountDto.From(result.Value!)) : ApiProblems.From(result);
+    }
+}
