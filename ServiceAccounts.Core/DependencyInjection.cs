@@ -29,12 +29,15 @@ public static class DependencyInjection
             throw new InvalidOperationException($"Database:Provider '{provider}' is not supported by this build; use Sqlite.");
         }
         var connectionString = configuration.GetConnectionString("Default") ?? DefaultConnectionString;
-        services.AddDbContextFactory<AppDbContext>(options =>
+        // Pooled: a context per operation, without building one from scratch each time.
+        services.AddPooledDbContextFactory<AppDbContext>(options =>
         {
             options.UseSqlite(connectionString);
             options.AddInterceptors(new SqlitePragmas());
             configureDb?.Invoke(options);
         });
+        // Identity's stores want a scoped context; it comes from the same pool.
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Db>();
         services.AddSingleton<TenancyService>();

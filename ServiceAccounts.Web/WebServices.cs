@@ -63,7 +63,10 @@ public static class WebServices
             app.UseHsts();
         }
         // No HTTPS redirection: the app listens on plain HTTP by default and TLS, where used, ends at a proxy.
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // The console shows its not-found page; the API answers problem details (never a console page).
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+            console => console.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -75,14 +75,19 @@ public sealed class ApiRequestRecorder(IDbContextFactory<AppDbContext> factory, 
         try
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            var records = new List<AuditRecord>(batch.Count);
             foreach (var pending in batch)
             {
-                await Db.AddApiRequestRecordAsync(db, pending.Request, pending.Status, pending.At, cancellationToken);
+                if (await ApiRequestRecords.CreateAsync(db, pending.Request, pending.Status, pending.At, cancellationToken) is { } record)
+                {
+                    records.Add(record);
+                }
             }
-            await db.SaveChangesAsync(cancellationToken);
+            await AuditBatchWriter.AppendAsync(db, records, cancellationToken);
         }
-        catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // The requests were answered; their records can't be taken back. Say so loudly and keep going.
             logger.LogError(exception, "Could not save {Count} api.request audit records.", batch.Count);
         }
         finally

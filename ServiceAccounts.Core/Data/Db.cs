@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ServiceAccounts.Core.Audit;
 using ServiceAccounts.Core.Common;
+using ServiceAccounts.Core.Tokens;
 
 namespace ServiceAccounts.Core.Data;
 
@@ -35,6 +36,7 @@ public sealed class Db(IDbContextFactory<AppDbContext> factory, TimeProvider clo
             var apiRequest = await AddApiRequestAsync(db, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            AuthenticationState.Changed();
             if (apiRequest is not null)
             {
                 apiRequest.IsWritten = true;
@@ -64,16 +66,11 @@ public sealed class Db(IDbContextFactory<AppDbContext> factory, TimeProvider clo
 
     internal static async Task<bool> AddApiRequestRecordAsync(AppDbContext db, ApiRequestAudit request, int status, DateTime at, CancellationToken cancellationToken)
     {
-        var account = await db.ServiceAccounts.Where(s => s.Id == request.Actor.Id)
-            .Select(s => new { s.Id, s.Handle, s.BillingEntityId })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (account is null)
+        if (await ApiRequestRecords.CreateAsync(db, request, status, at, cancellationToken) is not { } record)
         {
-            // The account was deleted meanwhile: there is no chain left to attach the record to.
             return false;
         }
-        db.Add(account.BillingEntityId, AuditActions.ApiRequest, request.Actor, at,
-            new AuditSubject(account.Id, account.Handle, TokenId: request.Actor.TokenId), request.Data(status));
+        db.AuditRecords.Add(record);
         return true;
     }
 

@@ -31,6 +31,9 @@ public sealed record Actor
     /// <summary>The token a service account authenticated with.</summary>
     public string? TokenId { get; init; }
 
+    /// <summary>For a service account: the billing entity it belongs to (whose audit chain its requests extend).</summary>
+    public string? BillingEntityId { get; init; }
+
     public string? Ip { get; init; }
     public string? UserAgent { get; init; }
 

@@ -74,9 +74,9 @@ public sealed class DemoSeeder(AppDbContext context, UserDirectory directory, Us
 
         var clients = new Dictionary<string, (string Secret, string Ip, string Agent, string[] Routes)>
         {
-            [ci.Id] = (ciToken.Secret, "140.82.112.4", "GitHub-Actions/2.317 curl/8.5.0", ["GET /api/v0/actor", "GET /api/v0/org/{handle}/member", "GET /api/v0/org/{handle}/service_account"]),
-            [terraform.Id] = (terraformToken.Secret, "52.86.200.106", "Terraform/1.8.5 terraform-provider-serviceaccounts/0.4.1", ["GET /api/v0/actor", "GET /api/v0/org/{handle}/service_account", "GET /api/v0/org/{handle}/service_account/{sa_id}/token"]),
-            [exporter.Id] = (oldExporterToken.Secret, "10.20.4.17", "metrics-exporter/3.2.0 (+go1.22)", ["GET /api/v0/actor", "GET /api/v0/tenant/{handle}/member"]),
+            [ci.Id] = (ciToken.Secret, "140.82.112.4", "GitHub-Actions/2.317 curl/8.5.0", ["GET /api/v0/actor", "GET /api/v0/{kind}/{handle}/member", "GET /api/v0/{kind}/{handle}/service_account"]),
+            [terraform.Id] = (terraformToken.Secret, "52.86.200.106", "Terraform/1.8.5 terraform-provider-serviceaccounts/0.4.1", ["GET /api/v0/actor", "GET /api/v0/{kind}/{handle}/service_account", "GET /api/v0/{kind}/{handle}/service_account/{sa_id}/token"]),
+            [exporter.Id] = (oldExporterToken.Secret, "10.20.4.17", "metrics-exporter/3.2.0 (+go1.22)", ["GET /api/v0/actor", "GET /api/v0/{kind}/{handle}/member"]),
         };
         var random = new Random(20261204);
         async Task ApiCallsAsync(int count)

@@ -224,7 +224,7 @@ public sealed class ServiceAccountService(Db db, TimeProvider clock)
     private static async Task<ServiceAccountView> ViewAsync(AppDbContext context, string id, CancellationToken cancellationToken) =>
         await Views(context, context.ServiceAccounts.Where(s => s.Id == id)).FirstAsync(cancellationToken);
 
-    private static IQueryable<ServiceAccountView> Views(AppDbContext context, IQueryable<ServiceAccount> accounts) =>
+    internal static IQueryable<ServiceAccountView> Views(AppDbContext context, IQueryable<ServiceAccount> accounts) =>
         from s in accounts
         join m in context.Memberships on new { EntityId = s.BillingEntityId, Id = (string?)s.Id } equals new { m.EntityId, Id = m.ServiceAccountId }
         select new ServiceAccountView(

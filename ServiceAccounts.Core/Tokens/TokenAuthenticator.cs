@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using ServiceAccounts.Core.Audit;
 using ServiceAccounts.Core.Data;
 using ServiceAccounts.Core.Security;
+using ServiceAccounts.Core.ServiceAccounts;
 using ServiceAccounts.Core.Tenancy;
 
 namespace ServiceAccounts.Core.Tokens;
@@ -24,7 +26,8 @@ public enum TokenRefusal
     Revoked,
 }
 
-public sealed record TokenAuthentication(Actor? Actor, TokenRefusal? Refusal)
+/// <summary>The outcome of presenting a token: the service account (as an actor and as a view) or why it was refused.</summary>
+public sealed record TokenAuthentication(Actor? Actor, TokenRefusal? Refusal, ServiceAccountView? Account = null)
 {
     public bool Succeeded => Actor is not null;
 
@@ -39,10 +42,19 @@ public sealed record TokenAuthentication(Actor? Actor, TokenRefusal? Refusal)
     };
 }
 
+/// <summary>
+/// Rule 5 for a presented token. What the decision needs (digest, status, expiry, last reset, the account)
+/// is kept in memory per token id and thrown away whenever anything is written through <see cref="Db"/>
+/// (see <see cref="AuthenticationState"/>), so a deactivated, deleted or reset token is refused by the
+/// next request while an unchanged one costs no query.
+/// </summary>
 public sealed class TokenAuthenticator(IDbContextFactory<AppDbContext> factory, TimeProvider clock)
 {
     /// <summary><c>last_used_at</c> is written at most this often per token.</summary>
     public static readonly TimeSpan LastUsedInterval = TimeSpan.FromMinutes(5);
+
+    private const int MaxCachedTokens = 10_000;
+    private readonly ConcurrentDictionary<string, Entry> cache = new(StringComparer.Ordinal);
 
     public async Task<TokenAuthentication> AuthenticateAsync(string? presented, string? ip = null, string? userAgent = null, CancellationToken cancellationToken = default)
     {
@@ -51,49 +63,78 @@ public sealed class TokenAuthenticator(IDbContextFactory<AppDbContext> factory, 
         {
             return new TokenAuthentication(null, TokenRefusal.Malformed);
         }
+        var version = AuthenticationState.Version;
+        if (!cache.TryGetValue(tokenId, out var entry) || entry.Version != version)
+        {
+            entry = await LoadAsync(tokenId, version, cancellationToken);
+            if (entry is null)
+            {
+                cache.TryRemove(tokenId, out _);
+                return new TokenAuthentication(null, TokenRefusal.Unknown);
+            }
+            if (cache.Count >= MaxCachedTokens)
+            {
+                cache.Clear();
+            }
+            cache[tokenId] = entry;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        TokenRefusal? refusal =
+            !CryptographicOperations.FixedTimeEquals(entry.Digest, TokenFormat.Digest(presented!)) ? TokenRefusal.WrongSecret
+            : entry.Status != TokenStatus.Active ? TokenRefusal.Inactive
+            : entry.ExpiresAt is { } expiresAt && expiresAt <= now ? TokenRefusal.Expired
+            : entry.ResetAt is { } resetAt && entry.CreatedAt <= resetAt ? TokenRefusal.Revoked
+            : null;
+        var account = entry.Account;
+        if (refusal is { } reason)
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            db.Add(entry.BillingEntityId, AuditActions.TokenAuthFailed, Actor.System.From(ip, userAgent), now,
+                new AuditSubject(account.Id, account.Handle, account.Id, account.Handle, tokenId),
+                new { reason = ReasonName(reason) });
+            await db.SaveChangesAsync(cancellationToken);
+            return new TokenAuthentication(null, reason);
+        }
+        if (entry.ClaimUse(now, LastUsedInterval))
+        {
+            // Not a change anyone made: no version bump, no audit record; at most once per interval and token.
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            await db.ApiTokens.Where(t => t.Id == tokenId).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+            await db.ServiceAccounts.Where(s => s.Id == account.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastActivityAt, now), cancellationToken);
+        }
+        var actor = Actor.ServiceAccount(account.Id, account.Handle, account.Title, tokenId).From(ip, userAgent) with { BillingEntityId = entry.BillingEntityId };
+        return new TokenAuthentication(actor, null, account);
+    }
+
+    private async Task<Entry?> LoadAsync(string tokenId, long version, CancellationToken cancellationToken)
+    {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var found = await (
-                from t in db.ApiTokens
+        var token = await (
+                from t in db.ApiTokens.AsNoTracking()
                 where t.Id == tokenId
                 join s in db.ServiceAccounts on t.ServiceAccountId equals s.Id
                 join e in db.Entities on s.BillingEntityId equals e.Id
                 let tenantId = e is Org ? ((Org)e).ParentTenantId : e.Id
                 select new
                 {
-                    Token = t,
-                    Account = new { s.Id, s.Handle, s.Title, s.BillingEntityId },
+                    t.SecretDigest,
+                    t.Status,
+                    t.ExpiresAt,
+                    t.CreatedAt,
+                    t.LastUsedAt,
+                    t.ServiceAccountId,
+                    s.BillingEntityId,
                     ResetAt = db.Tenants.Where(x => x.Id == tenantId).Select(x => x.AuthenticationResetAt).FirstOrDefault(),
                 })
             .FirstOrDefaultAsync(cancellationToken);
-        if (found is null)
+        if (token is null)
         {
-            return new TokenAuthentication(null, TokenRefusal.Unknown);
+            return null;
         }
-        var token = found.Token;
-        var now = clock.GetUtcNow().UtcDateTime;
-        TokenRefusal? refusal =
-            !CryptographicOperations.FixedTimeEquals(token.SecretDigest, TokenFormat.Digest(presented!)) ? TokenRefusal.WrongSecret
-            : token.Status != TokenStatus.Active ? TokenRefusal.Inactive
-            : token.IsExpired(now) ? TokenRefusal.Expired
-            : found.ResetAt is { } resetAt && token.CreatedAt <= resetAt ? TokenRefusal.Revoked
-            : null;
-        var account = found.Account;
-        if (refusal is { } reason)
-        {
-            db.Add(account.BillingEntityId, AuditActions.TokenAuthFailed, Actor.System.From(ip, userAgent), now,
-                new AuditSubject(account.Id, account.Handle, account.Id, account.Handle, token.Id),
-                new { reason = ReasonName(reason) });
-            await db.SaveChangesAsync(cancellationToken);
-            return new TokenAuthentication(null, reason);
-        }
-        if (token.RecordUse(now, LastUsedInterval))
-        {
-            // Not a change anyone made: no version bump, no audit record; at most once per interval.
-            await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), cancellationToken);
-            await db.ServiceAccounts.Where(s => s.Id == account.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.LastActivityAt, now), cancellationToken);
-        }
-        var actor = Actor.ServiceAccount(account.Id, account.Handle, account.Title, token.Id).From(ip, userAgent);
-        return new TokenAuthentication(actor, null);
+        var account = await ServiceAccountService.Views(db, db.ServiceAccounts.AsNoTracking().Where(s => s.Id == token.ServiceAccountId)).FirstOrDefaultAsync(cancellationToken);
+        return account is null
+            ? null
+            : new Entry(version, token.SecretDigest, token.Status, token.ExpiresAt, token.CreatedAt, token.ResetAt, token.BillingEntityId, account, token.LastUsedAt);
     }
 
     private static string ReasonName(TokenRefusal reason) => reason switch
@@ -104,4 +145,39 @@ public sealed class TokenAuthenticator(IDbContextFactory<AppDbContext> factory, 
         TokenRefusal.Revoked => "issued_before_reset",
         _ => "unknown",
     };
+
+    private sealed class Entry(long version, byte[] digest, TokenStatus status, DateTime? expiresAt, DateTime createdAt, DateTime? resetAt, string billingEntityId, ServiceAccountView account, DateTime? lastUsedAt)
+    {
+        private long lastUsedTicks = lastUsedAt?.Ticks ?? 0;
+
+        public long Version { get; } = version;
+        public byte[] Digest { get; } = digest;
+        public TokenStatus Status { get; } = status;
+        public DateTime? ExpiresAt { get; } = expiresAt;
+        public DateTime CreatedAt { get; } = createdAt;
+        public DateTime? ResetAt { get; } = resetAt;
+        public string BillingEntityId { get; } = billingEntityId;
+        public ServiceAccountView Account { get; } = account;
+
+        /// <summary>True for the one caller that should write last_used_at now (at most once per interval).</summary>
+        public bool ClaimUse(DateTime now, TimeSpan interval)
+        {
+            var last = Interlocked.Read(ref lastUsedTicks);
+            return now.Ticks - last >= interval.Ticks && Interlocked.CompareExchange(ref lastUsedTicks, now.Ticks, last) == last;
+        }
+    }
+}
+
+/// <summary>
+/// A process-wide counter bumped by every committed write through <see cref="Db"/>: what was read for
+/// authentication before it may be stale, so it is read again. Code that changes tokens, accounts or tenants
+/// some other way (a test editing rows directly) calls <see cref="Changed"/>.
+/// </summary>
+public static class AuthenticationState
+{
+    private static long version;
+
+    public static long Version => Interlocked.Read(ref version);
+
+    public static void Changed() => Interlocked.Increment(ref version);
 }

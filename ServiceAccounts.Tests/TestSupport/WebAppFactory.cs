@@ -8,9 +8,9 @@ namespace ServiceAccounts.Tests.TestSupport;
 
 /// <summary>
 /// The real web app (Program) on a fresh SQLite file of its own, created, migrated and seeded with the demo data
-/// at startup, exactly as an operator's first run.
+/// at startup, exactly as an operator's first run. Not sealed: API tests derive from it to add settings and log capture.
 /// </summary>
-public sealed class WebAppFactory : WebApplicationFactory<Program>
+public class WebAppFactory : WebApplicationFactory<Program>
 {
     public const string DemoPassword = "Passw0rd!demo";
 

@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ServiceAccounts.Core.Security;
+using ServiceAccounts.Core.ServiceAccounts;
 using ServiceAccounts.Core.Tokens;
 
 namespace ServiceAccounts.Web.Api;
@@ -23,6 +24,7 @@ public sealed class ServiceAccountTokenHandler(
     public const string SchemeName = "ServiceAccountToken";
     private const string FailureKey = "sa.auth.failure";
     private const string ActorKey = "sa.actor";
+    private const string AccountKey = "sa.account";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -51,6 +53,7 @@ public sealed class ServiceAccountTokenHandler(
             return Refuse(ApiFailure.InvalidToken(authentication.Describe()));
         }
         Context.Items[ActorKey] = actor;
+        Context.Items[AccountKey] = authentication.Account;
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, actor.Id!), new Claim(ClaimTypes.Name, actor.Handle!), new Claim("token_id", actor.TokenId!)],
             SchemeName);
@@ -87,6 +90,9 @@ public sealed class ServiceAccountTokenHandler(
     /// <summary>The service account that authenticated this request.</summary>
     public static Actor ActorOf(HttpContext context) =>
         context.Items[ActorKey] as Actor ?? throw new InvalidOperationException("The request was not authenticated with a token.");
+
+    /// <summary>The calling service account as it was read to authenticate the request.</summary>
+    public static ServiceAccountView? AccountOf(HttpContext context) => context.Items[AccountKey] as ServiceAccountView;
 
     private sealed record ApiFailure(int Status, string Title, string Detail, string? ErrorCode, TimeSpan? RetryAfter = null)
     {

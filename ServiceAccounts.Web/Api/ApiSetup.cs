@@ -26,6 +26,9 @@ public static class ApiSetup
             options.SerializerOptions.DictionaryKeyPolicy = null;
         });
         services.AddProblemDetails();
+        // Request logs at Information carry the URL, and a token wrongly sent in a query string with it:
+        // that category stays at Warning whatever the configuration says.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.AddOpenApi(DocumentName, options =>
         {
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
@@ -65,6 +68,9 @@ public static class ApiSetup
         ServiceAccountsApi.Map(entity);
         TokensApi.Map(entity);
         AuditLogApi.Map(entity);
+
+        app.MapFallback("/api/{**path}", (HttpContext http) => ApiProblems.Problem(StatusCodes.Status404NotFound, "Not found",
+            $"There is no API endpoint {http.Request.Method} {http.Request.Path}. The endpoints are listed at /api/docs."));
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(options =>
@@ -111,14 +117,14 @@ public static class ApiSetup
 /// Writes the api.request record of every request made with a token: with the change it makes (same
 /// transaction, see Core's Db), or else afterwards with the status it was answered.
 /// </summary>
-public sealed class ApiRequestAuditFilter(ApiRequestRecorder recorder) : IEndpointFilter
+public sealed partial class ApiRequestAuditFilter(ApiRequestRecorder recorder) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var endpoint = http.GetEndpoint();
-        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "/";
-        using var scope = ApiRequestAudit.Begin(ServiceAccountTokenHandler.ActorOf(http), http.Request.Method, "/" + route.TrimStart('/'));
+        var route = RouteTemplate((endpoint as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "/");
+        using var scope = ApiRequestAudit.Begin(ServiceAccountTokenHandler.ActorOf(http), http.Request.Method, route);
         scope.Audit.SuccessStatus = endpoint?.Metadata.GetMetadata<ApiSetup.SuccessStatus>()?.Status ?? StatusCodes.Status200OK;
         object? result;
         try
@@ -130,7 +136,24 @@ public sealed class ApiRequestAuditFilter(ApiRequestRecorder recorder) : IEndpoi
             recorder.Enqueue(scope.Audit, StatusCodes.Status500InternalServerError);
             throw;
         }
-        recorder.Enqueue(scope.Audit, result is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK);
+        recorder.Enqueue(scope.Audit, StatusOf(result));
         return result;
     }
+
+    /// <summary>The route as the OpenAPI document names it: <c>/api/v0/{kind}/{handle}/service_account</c>.</summary>
+    public static string RouteTemplate(string rawText) =>
+        "/" + ConstraintPattern().Replace(rawText, "{$1}").Trim('/');
+
+    private static int StatusOf(object? result)
+    {
+        // Results<A, B> wraps the result the handler chose.
+        while (result is INestedHttpResult nested)
+        {
+            result = nested.Result;
+        }
+        return result is IStatusCodeHttpResult { StatusCode: { } status } ? status : StatusCodes.Status200OK;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)(?::[^{}]*(?:\([^)]*\))?[^{}]*)?\}")]
+    private static partial System.Text.RegularExpressions.Regex ConstraintPattern();
 }

@@ -8,6 +8,7 @@ public static class AuditLogApi
     public static void Map(RouteGroupBuilder entity)
     {
         entity.MapGet("/service_account/{sa_id}/audit_log", List)
+            .WithTags("Audit log")
             .WithName("ListAuditLog")
             .WithSummary("A service account's audit log, newest first")
             .WithDescription("`limit` 1–100 (default 25); pass the `next_token` of a page to get the next one. Filters: `action` (repeatable), `actor` (handle or id), `from`, `to` (ISO 8601, UTC).");

@@ -8,6 +8,7 @@ public static class MembersApi
     public static void Map(RouteGroupBuilder entity)
     {
         entity.MapGet("/member", ListMembers)
+            .WithTags("Members")
             .WithName("ListMembers")
             .WithSummary("The members of an org or tenant")
             .WithDescription("Users and service accounts with their role; `search` matches handle or name; `page` from 0, `per_page` 1–100.");

@@ -9,15 +9,13 @@ public static class ServiceAccountsApi
 
     public static void Map(RouteGroupBuilder entity)
     {
-        var accounts = entity.MapGroup("/service_account");
+        var accounts = entity.MapGroup("/service_account").WithTags("Service accounts");
         accounts.MapGet("/", List).WithName("ListServiceAccounts").WithSummary("The service accounts of a billing entity");
         accounts.MapPost("/", Create).WithName("CreateServiceAccount").SucceedsWith(StatusCodes.Status201Created)
-            .WithSummary("Create a service account").WithDescription("Body: `{\"title\": \"…\", \"description\": \"…\"}`. New accounts always have the member role.")
-            .Accepts<ServiceAccountBody>("application/json");
+            .WithSummary("Create a service account").WithDescription("Body: `{\"title\": \"…\", \"description\": \"…\"}`. New accounts always have the member role.");
         accounts.MapGet("/{sa_id}", Get).WithName("GetServiceAccount").WithSummary("One service account (by id or handle)");
         accounts.MapPatch("/{sa_id}", Update).WithName("UpdateServiceAccount").SucceedsWith(StatusCodes.Status200OK)
-            .WithSummary("Change a service account's title or description").WithDescription("Send `If-Match: \"<version_id>\"`; a stale version gives 412.")
-            .Accepts<ServiceAccountBody>("application/json");
+            .WithSummary("Change a service account's title or description").WithDescription("Send `If-Match: \"<version_id>\"`; a stale version gives 412.");
         accounts.MapDelete("/{sa_id}", Delete).WithName("DeleteServiceAccount").SucceedsWith(StatusCodes.Status204NoContent)
             .WithSummary("Delete a service account, its tokens and memberships").WithDescription("Its audit history stays. `If-Match` is honoured.");
     }
@@ -74,13 +72,13 @@ public static class ServiceAccountsApi
             return problem;
         }
         var changes = new ServiceAccountChanges(body!.String("title"), body.String("description"));
-        if (body.Has("title") && changes.Title is null)
-        {
-            return ApiProblems.BadRequest("'title' can't be null: a service account always has a title.", "title");
-        }
         if (body.Problem() is { } invalid)
         {
             return invalid;
+        }
+        if (body.Has("title") && changes.Title is null)
+        {
+            return ApiProblems.BadRequest("'title' can't be null: a service account always has a title.", "title");
         }
         var actor = ServiceAccountTokenHandler.ActorOf(http);
         var entity = ApiSetup.Entity(kind, handle);

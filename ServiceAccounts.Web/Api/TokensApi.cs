@@ -10,17 +10,15 @@ public static class TokensApi
 
     public static void Map(RouteGroupBuilder entity)
     {
-        var tokens = entity.MapGroup("/service_account/{sa_id}/token");
+        var tokens = entity.MapGroup("/service_account/{sa_id}/token").WithTags("Tokens");
         tokens.MapGet("/", List).WithName("ListTokens").WithSummary("A service account's tokens (metadata only)");
         tokens.MapPost("/", Create).WithName("CreateToken").SucceedsWith(StatusCodes.Status201Created)
             .WithSummary("Create a token; the response holds its secret, once")
-            .WithDescription("Body: `{\"title\": \"…\", \"expiration\": 2592000}` — seconds from now, or `null` for Never (refused under a tenant's Maximum Token Expiration). At most 2 tokens per account: a third gives 409.")
-            .Accepts<CreateTokenBody>("application/json");
+            .WithDescription("Body: `{\"title\": \"…\", \"expiration\": 2592000}` — seconds from now, or `null` for Never (refused under a tenant's Maximum Token Expiration). At most 2 tokens per account: a third gives 409.");
         tokens.MapGet("/{token_id}", Get).WithName("GetToken").WithSummary("One token's metadata");
         tokens.MapPatch("/{token_id}", Update).WithName("UpdateToken").SucceedsWith(StatusCodes.Status200OK)
             .WithSummary("Activate or deactivate a token, or change its title")
-            .WithDescription("Body: `{\"status\": \"active\"|\"inactive\", \"title\": \"…\"|null}`. `If-Match` is honoured (412 on a stale version).")
-            .Accepts<UpdateTokenBody>("application/json");
+            .WithDescription("Body: `{\"status\": \"active\"|\"inactive\", \"title\": \"…\"|null}`. `If-Match` is honoured (412 on a stale version).");
         tokens.MapDelete("/{token_id}", Delete).WithName("DeleteToken").SucceedsWith(StatusCodes.Status204NoContent)
             .WithSummary("Delete a token").WithDescription("It stops authenticating at once. `If-Match` is honoured.");
     }
