@@ -13,8 +13,9 @@ namespace ServiceAccounts.Core.Audit;
 /// </summary>
 public sealed class ApiRequestRecorder(IDbContextFactory<AppDbContext> factory, TimeProvider clock, ILogger<ApiRequestRecorder> logger) : BackgroundService
 {
-    private const int BatchSize = 256;
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private const int BatchSize = 512;
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>();
     private long enqueued;
     private long written;
 
@@ -47,6 +48,11 @@ public sealed class ApiRequestRecorder(IDbContextFactory<AppDbContext> factory, 
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                if (queue.Reader.Count < BatchSize)
+                {
+                    // Under load, a moment's wait fills the batch: fewer, larger transactions.
+                    await Task.Delay(BatchWindow, stoppingToken);
+                }
                 while (batch.Count < BatchSize && queue.Reader.TryRead(out var pending))
                 {
                     batch.Add(pending);

@@ -13,13 +13,13 @@ namespace ServiceAccounts.Core.Audit;
 /// </summary>
 internal static class AuditBatchWriter
 {
-    private const string InsertRecord = """
-        INSERT INTO "AuditRecords" ("EntityId", "Sequence", "CreatedAt", "ActionType", "ActorType", "ActorId", "ActorHandle",
-            "ActorDisplayName", "ActorIp", "ActorUserAgent", "IdentityId", "IdentityHandle", "TargetId", "TargetHandle", "TokenId",
-            "Data", "PrevHash", "Hash")
-        VALUES ($entity, $sequence, $createdAt, $action, $actorType, $actorId, $actorHandle, $actorDisplayName, $actorIp, $userAgent,
-            $identityId, $identityHandle, $targetId, $targetHandle, $tokenId, $data, $prevHash, $hash)
-        """;
+    private const int RowsPerInsert = 32;
+
+    private static readonly string[] Columns =
+    [
+        "EntityId", "Sequence", "CreatedAt", "ActionType", "ActorType", "ActorId", "ActorHandle", "ActorDisplayName", "ActorIp",
+        "ActorUserAgent", "IdentityId", "IdentityHandle", "TargetId", "TargetHandle", "TokenId", "Data", "PrevHash", "Hash",
+    ];
 
     private const string UpsertHead = """
         INSERT INTO "AuditChainHeads" ("EntityId", "Sequence", "Hash") VALUES ($entity, $sequence, $hash)
@@ -44,18 +44,48 @@ internal static class AuditBatchWriter
         var entityIds = records.Select(r => r.EntityId).Distinct().ToList();
         var heads = await db.AuditChainHeads.AsNoTracking().Where(h => entityIds.Contains(h.EntityId)).ToDictionaryAsync(h => h.EntityId, h => (h.Sequence, h.Hash), cancellationToken);
 
-        await using var insert = Command(connection, dbTransaction, InsertRecord,
-            "$entity", "$sequence", "$createdAt", "$action", "$actorType", "$actorId", "$actorHandle", "$actorDisplayName", "$actorIp", "$userAgent",
-            "$identityId", "$identityHandle", "$targetId", "$targetHandle", "$tokenId", "$data", "$prevHash", "$hash");
         foreach (var record in records)
         {
             var (sequence, previous) = heads.GetValueOrDefault(record.EntityId, (0L, AuditRecord.GenesisHash));
             record.Seal(sequence + 1, previous);
             heads[record.EntityId] = (record.Sequence, record.Hash);
-            Set(insert, record.EntityId, record.Sequence, record.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
-                record.ActionType, record.ActorType.ToString(), record.ActorId, record.ActorHandle, record.ActorDisplayName, record.ActorIp, record.ActorUserAgent,
-                record.IdentityId, record.IdentityHandle, record.TargetId, record.TargetHandle, record.TokenId, record.Data, record.PrevHash, record.Hash);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // Multi-row INSERTs: one statement per 32 records instead of one per record.
+        DbCommand? full = null;
+        try
+        {
+            for (var offset = 0; offset < records.Count; offset += RowsPerInsert)
+            {
+                var rows = Math.Min(RowsPerInsert, records.Count - offset);
+                var command = rows == RowsPerInsert ? full ??= InsertCommand(connection, dbTransaction, rows) : InsertCommand(connection, dbTransaction, rows);
+                for (var row = 0; row < rows; row++)
+                {
+                    var r = records[offset + row];
+                    var p = row * Columns.Length;
+                    object?[] values =
+                    [
+                        r.EntityId, r.Sequence, r.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture), r.ActionType,
+                        r.ActorType.ToString(), r.ActorId, r.ActorHandle, r.ActorDisplayName, r.ActorIp, r.ActorUserAgent, r.IdentityId,
+                        r.IdentityHandle, r.TargetId, r.TargetHandle, r.TokenId, r.Data, r.PrevHash, r.Hash,
+                    ];
+                    for (var c = 0; c < values.Length; c++)
+                    {
+                        command.Parameters[p + c].Value = values[c] ?? DBNull.Value;
+                    }
+                }
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                if (command != full)
+                {
+                    await command.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
         }
         await using var upsert = Command(connection, dbTransaction, UpsertHead, "$entity", "$sequence", "$hash");
         foreach (var entityId in entityIds)
@@ -65,6 +95,15 @@ internal static class AuditBatchWriter
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static DbCommand InsertCommand(DbConnection connection, DbTransaction transaction, int rows)
+    {
+        var columns = string.Join(", ", Columns.Select(c => $"\"{c}\""));
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(row =>
+            "(" + string.Join(", ", Enumerable.Range(0, Columns.Length).Select(c => $"$p{row * Columns.Length + c}")) + ")"));
+        var parameters = Enumerable.Range(0, rows * Columns.Length).Select(i => $"$p{i}").ToArray();
+        return Command(connection, transaction, $"INSERT INTO \"AuditRecords\" ({columns}) VALUES {values}", parameters);
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)

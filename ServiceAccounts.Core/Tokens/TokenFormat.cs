@@ -57,15 +57,24 @@ public static class TokenFormat
                 return null;
             }
         }
-        var expected = Checksum(token[..bodyLength]);
-        if (!string.Equals(expected, token[bodyLength..], StringComparison.Ordinal))
+        Span<byte> body = stackalloc byte[bodyLength];
+        System.Text.Encoding.ASCII.GetBytes(token.AsSpan(0, bodyLength), body);
+        Span<char> expected = stackalloc char[ChecksumLength];
+        WriteChecksum(Crc32.Compute(body), expected);
+        if (!expected.SequenceEqual(token.AsSpan(bodyLength)))
         {
             return null;
         }
-        return Ids.TokenPrefix + id.ToString();
+        return string.Concat(Ids.TokenPrefix, id);
     }
 
-    public static byte[] Digest(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    public static byte[] Digest(string token)
+    {
+        // Every authenticated request comes through here: no intermediate byte array for well-sized input.
+        Span<byte> utf8 = token.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(token.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(token.Length)];
+        var written = Encoding.UTF8.GetBytes(token, utf8);
+        return SHA256.HashData(utf8[..written]);
+    }
 
     public static string Last4(string token) => token[^4..];
 
@@ -74,14 +83,18 @@ public static class TokenFormat
 
     internal static string Checksum(string body)
     {
-        var crc = Crc32.Compute(Encoding.ASCII.GetBytes(body));
         Span<char> chars = stackalloc char[ChecksumLength];
+        WriteChecksum(Crc32.Compute(Encoding.ASCII.GetBytes(body)), chars);
+        return new string(chars);
+    }
+
+    private static void WriteChecksum(uint crc, Span<char> chars)
+    {
         for (var i = ChecksumLength - 1; i >= 0; i--)
         {
             chars[i] = Base62[(int)(crc % 62)];
             crc /= 62;
         }
-        return new string(chars);
     }
 }
 

@@ -119,13 +119,20 @@ public static class ApiSetup
 /// </summary>
 public sealed partial class ApiRequestAuditFilter(ApiRequestRecorder recorder) : IEndpointFilter
 {
+    /// <summary>Each endpoint's route template and success status, worked out once.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Endpoint, (string Route, int SuccessStatus)> Described = new();
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var endpoint = http.GetEndpoint();
-        var route = RouteTemplate((endpoint as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "/");
+        var (route, successStatus) = endpoint is null
+            ? (RouteTemplate(http.Request.Path.Value ?? "/"), StatusCodes.Status200OK)
+            : Described.GetOrAdd(endpoint, static e => (
+                RouteTemplate((e as RouteEndpoint)?.RoutePattern.RawText ?? "/"),
+                e.Metadata.GetMetadata<ApiSetup.SuccessStatus>()?.Status ?? StatusCodes.Status200OK));
         using var scope = ApiRequestAudit.Begin(ServiceAccountTokenHandler.ActorOf(http), http.Request.Method, route);
-        scope.Audit.SuccessStatus = endpoint?.Metadata.GetMetadata<ApiSetup.SuccessStatus>()?.Status ?? StatusCodes.Status200OK;
+        scope.Audit.SuccessStatus = successStatus;
         object? result;
         try
         {
