@@ -53,6 +53,24 @@ public sealed class AuditChainTests
         sequences.Select(s => (s.TargetHandle, s.Sequence)).Should().Equal(("one", 1L), ("two", 1L), ("three", 2L));
     }
 
+    [Theory]
+    [InlineData("UPDATE \"AuditRecords\" SET \"Data\" = '{}' WHERE \"Id\" = $id")]
+    [InlineData("DELETE FROM \"AuditRecords\" WHERE \"Id\" = $id")]
+    public async Task Database_UpdateOrDeleteOfAnAuditRecord_IsRefused(string sql)
+    {
+        // Arrange
+        await using var host = await CoreHost.StartAsync();
+        var (_, _, entityId) = await HistoryAsync(host);
+        var before = await RecordsAsync(host, entityId);
+
+        // Act
+        var tamper = () => RawDatabase.ExecuteAsync(host.DatabasePath, sql, ("$id", before[1].Id));
+
+        // Assert
+        (await tamper.Should().ThrowAsync<Microsoft.Data.Sqlite.SqliteException>()).Which.Message.Should().Contain("append-only");
+        (await RecordsAsync(host, entityId)).Select(r => (r.Id, r.Data, r.Hash)).Should().Equal(before.Select(r => (r.Id, r.Data, r.Hash)));
+    }
+
     [Fact]
     public async Task VerifyChainAsync_UntouchedHistory_IsIntact()
     {
@@ -76,6 +94,7 @@ public sealed class AuditChainTests
         await using var host = await CoreHost.StartAsync();
         var (owner, org, entityId) = await HistoryAsync(host);
         var target = (await RecordsAsync(host, entityId))[2];
+        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
         await RawDatabase.ExecuteAsync(host.DatabasePath, "UPDATE \"AuditRecords\" SET \"Data\" = '{\"title\":\"forged\"}' WHERE \"Id\" = $id", ("$id", target.Id));
 
         // Act
@@ -95,6 +114,7 @@ public sealed class AuditChainTests
         await using var host = await CoreHost.StartAsync();
         var (owner, org, entityId) = await HistoryAsync(host);
         var records = await RecordsAsync(host, entityId);
+        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
         await using (var db = host.NewContext())
         {
             var target = await db.AuditRecords.SingleAsync(r => r.Id == records[2].Id);
@@ -118,6 +138,7 @@ public sealed class AuditChainTests
         await using var host = await CoreHost.StartAsync();
         var (owner, org, entityId) = await HistoryAsync(host);
         var records = await RecordsAsync(host, entityId);
+        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
         await RawDatabase.ExecuteAsync(host.DatabasePath, "DELETE FROM \"AuditRecords\" WHERE \"Id\" = $id", ("$id", records[2].Id));
 
         // Act
@@ -136,6 +157,7 @@ public sealed class AuditChainTests
         await using var host = await CoreHost.StartAsync();
         var (owner, org, entityId) = await HistoryAsync(host);
         var records = await RecordsAsync(host, entityId);
+        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
         await RawDatabase.ExecuteAsync(host.DatabasePath, "DELETE FROM \"AuditRecords\" WHERE \"Id\" >= $id", ("$id", records[^2].Id));
 
         // Act
@@ -155,6 +177,7 @@ public sealed class AuditChainTests
         var (owner, org, entityId) = await HistoryAsync(host);
         var records = await RecordsAsync(host, entityId);
         var (a, b) = (records[2], records[3]);
+        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
         await using (var connection = await RawDatabase.OpenAsync(host.DatabasePath))
         {
             // A temporary sequence dodges the (EntityId, Sequence) unique index.

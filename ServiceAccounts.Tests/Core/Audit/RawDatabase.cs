@@ -15,6 +15,15 @@ internal static class RawDatabase
         return connection;
     }
 
+    /// <summary>
+    /// Drops the triggers that make audit records append-only, as someone with write access to the database
+    /// file could: the hash chain must still tell what they did next.
+    /// </summary>
+    public static async Task DisableAppendOnlyAsync(string databasePath)
+    {
+        await ExecuteAsync(databasePath, "DROP TRIGGER \"AuditRecords_NoUpdate\"; DROP TRIGGER \"AuditRecords_NoDelete\";");
+    }
+
     public static async Task<int> ExecuteAsync(string databasePath, string sql, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await OpenAsync(databasePath);
