@@ -12,9 +12,15 @@ public sealed class AuditLog(Db db, TimeProvider clock)
 {
     private const string CursorVersion = "v1:";
 
+    /// <summary>Support staff opening the same account's log again within this period are not recorded again.</summary>
+    public static readonly TimeSpan SupportViewInterval = TimeSpan.FromHours(1);
+
+    private const int ExportBatchSize = 1000;
+
     /// <summary>
     /// One service account's records (those whose identity it is), newest first, a page at a time.
-    /// When support staff open the log (first page), a support.audit_log.view record tells the owners.
+    /// When support staff open the log (first page), a support.audit_log.view record tells the owners
+    /// (at most once per support user, account and hour).
     /// </summary>
     public async Task<Result<AuditPage>> QueryAsync(Actor actor, EntityRef entityRef, string accountKey, AuditQuery query, CancellationToken cancellationToken = default)
     {
@@ -31,28 +37,13 @@ public sealed class AuditLog(Db db, TimeProvider clock)
                 return Result.Invalid("next_token", "The page token is not valid; start again from the first page.");
             }
         }
-        if (query.From is { } from && query.To is { } to && from > to)
+        if (Validate(query) is { } invalid)
         {
-            return Result.Invalid("from", "From must be before To.");
-        }
-        if (query.Actions?.FirstOrDefault(a => !AuditActions.All.Contains(a)) is { } unknown)
-        {
-            return Result.Invalid("action", $"'{unknown}' is not an audit action.");
+            return invalid;
         }
         if (actor.Type == ActorType.Support && after is null)
         {
-            var noted = await db.WriteAsync(async context =>
-            {
-                var loaded = await ServiceAccountAccess.LoadAsync(context, actor, entityRef, accountKey, AccountOperation.Read, cancellationToken);
-                if (!loaded.IsOk)
-                {
-                    return loaded.AsFailure();
-                }
-                var account = loaded.Value!.Account;
-                context.Add(account.BillingEntityId, AuditActions.SupportAuditLogView, actor, clock.GetUtcNow().UtcDateTime,
-                    ServiceAccountService.Subject(account), new { filters = Describe(query) });
-                return Result.Ok(Unit.Value);
-            }, cancellationToken);
+            var noted = await NoteSupportAsync(actor, entityRef, accountKey, AuditActions.SupportAuditLogView, query, cancellationToken);
             if (!noted.IsOk)
             {
                 return noted.AsFailure();
@@ -65,25 +56,7 @@ public sealed class AuditLog(Db db, TimeProvider clock)
             {
                 return loaded.AsFailure();
             }
-            var accountId = loaded.Value!.Account.Id;
-            var records = context.AuditRecords.Where(r => r.IdentityId == accountId);
-            if (query.Actions is { Count: > 0 } actions)
-            {
-                records = records.Where(r => actions.Contains(r.ActionType));
-            }
-            if (!string.IsNullOrWhiteSpace(query.Actor))
-            {
-                var who = query.Actor.Trim();
-                records = records.Where(r => r.ActorHandle == who || r.ActorId == who);
-            }
-            if (query.From is { } fromAt)
-            {
-                records = records.Where(r => r.CreatedAt >= fromAt);
-            }
-            if (query.To is { } toAt)
-            {
-                records = records.Where(r => r.CreatedAt < toAt);
-            }
+            var records = Filter(context, loaded.Value!.Account.Id, query);
             if (after is { } lastId)
             {
                 records = records.Where(r => r.Id < lastId);
@@ -93,6 +66,129 @@ public sealed class AuditLog(Db db, TimeProvider clock)
             return Result.Ok(new AuditPage(page.Take(query.Limit).ToList(), next));
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Every record of the query (its filters; limit and cursor are ignored), newest first, streamed in
+    /// batches so that a million records never sit in memory. Support staff exporting is recorded
+    /// (support.audit_log.export) before anything is returned.
+    /// </summary>
+    public async Task<Result<IAsyncEnumerable<AuditRecordView>>> ExportAsync(Actor actor, EntityRef entityRef, string accountKey, AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        if (Validate(query) is { } invalid)
+        {
+            return invalid;
+        }
+        var account = await db.ReadAsync(async context =>
+        {
+            var loaded = await ServiceAccountAccess.LoadAsync(context, actor, entityRef, accountKey, AccountOperation.Read, cancellationToken);
+            return loaded.IsOk ? Result.Ok(loaded.Value!.Account.Id) : loaded.AsFailure();
+        }, cancellationToken);
+        if (!account.IsOk)
+        {
+            return account.AsFailure();
+        }
+        if (actor.Type == ActorType.Support)
+        {
+            var noted = await NoteSupportAsync(actor, entityRef, accountKey, AuditActions.SupportAuditLogExport, query, cancellationToken);
+            if (!noted.IsOk)
+            {
+                return noted.AsFailure();
+            }
+        }
+        return Result.Ok(StreamAsync(account.Value!, query, cancellationToken));
+    }
+
+    private async IAsyncEnumerable<AuditRecordView> StreamAsync(string accountId, AuditQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long? after = null;
+        while (true)
+        {
+            var batch = await db.ReadAsync(async context =>
+            {
+                var records = Filter(context, accountId, query);
+                if (after is { } lastId)
+                {
+                    records = records.Where(r => r.Id < lastId);
+                }
+                return Result.Ok(await records.OrderByDescending(r => r.Id).Take(ExportBatchSize).Select(ViewProjection).ToListAsync(cancellationToken));
+            }, cancellationToken);
+            foreach (var record in batch.Value!)
+            {
+                yield return record;
+            }
+            if (batch.Value!.Count < ExportBatchSize)
+            {
+                yield break;
+            }
+            after = batch.Value[^1].Id;
+        }
+    }
+
+    private static Failure? Validate(AuditQuery query)
+    {
+        if (query.From is { } from && query.To is { } to && from > to)
+        {
+            return Result.Invalid("from", "From must be before To.");
+        }
+        if (query.Actions?.FirstOrDefault(a => !AuditActions.All.Contains(a)) is { } unknown)
+        {
+            return Result.Invalid("action", $"'{unknown}' is not an audit action.");
+        }
+        return null;
+    }
+
+    private static IQueryable<AuditRecord> Filter(AppDbContext context, string accountId, AuditQuery query)
+    {
+        var records = context.AuditRecords.Where(r => r.IdentityId == accountId);
+        if (query.Actions is { Count: > 0 } actions)
+        {
+            records = records.Where(r => actions.Contains(r.ActionType));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Actor))
+        {
+            var who = query.Actor.Trim();
+            records = records.Where(r => r.ActorHandle == who || r.ActorId == who);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            var pattern = "%" + query.Text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            records = records.Where(r => EF.Functions.Like(r.TargetHandle!, pattern, "\\") || EF.Functions.Like(r.ActorHandle!, pattern, "\\")
+                || EF.Functions.Like(r.TokenId!, pattern, "\\"));
+        }
+        if (query.From is { } fromAt)
+        {
+            records = records.Where(r => r.CreatedAt >= fromAt);
+        }
+        if (query.To is { } toAt)
+        {
+            records = records.Where(r => r.CreatedAt < toAt);
+        }
+        return records;
+    }
+
+    /// <summary>Tells the owners that support staff looked (view, at most hourly) or took a copy (export, always).</summary>
+    private Task<Result<Unit>> NoteSupportAsync(Actor actor, EntityRef entityRef, string accountKey, string action, AuditQuery query, CancellationToken cancellationToken) =>
+        db.WriteAsync(async context =>
+        {
+            var loaded = await ServiceAccountAccess.LoadAsync(context, actor, entityRef, accountKey, AccountOperation.Read, cancellationToken);
+            if (!loaded.IsOk)
+            {
+                return loaded.AsFailure();
+            }
+            var account = loaded.Value!.Account;
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (action == AuditActions.SupportAuditLogView)
+            {
+                var since = now - SupportViewInterval;
+                var seen = await context.AuditRecords.AnyAsync(r => r.IdentityId == account.Id && r.ActionType == action && r.ActorId == actor.Id && r.CreatedAt > since, cancellationToken);
+                if (seen)
+                {
+                    return Result.Ok(Unit.Value);
+                }
+            }
+            context.Add(account.BillingEntityId, action, actor, now, ServiceAccountService.Subject(account), new { filters = Describe(query) });
+            return Result.Ok(Unit.Value);
+        }, cancellationToken);
 
     /// <summary>Writes the api.request record of a request made with a token.</summary>
     public Task<Result<Unit>> RecordApiRequestAsync(Actor serviceAccount, string method, string route, int status, CancellationToken cancellationToken = default) =>
@@ -175,6 +271,7 @@ public sealed class AuditLog(Db db, TimeProvider clock)
     private static object Describe(AuditQuery query) => new
     {
         actions = query.Actions,
+        text = query.Text,
         actor = query.Actor,
         from = query.From,
         to = query.To,

@@ -27,7 +27,8 @@ public sealed record AuditQuery(
     DateTime? From = null,
     DateTime? To = null,
     int Limit = 25,
-    string? Cursor = null)
+    string? Cursor = null,
+    string? Text = null)
 {
     public const int MaxLimit = 100;
 }
