@@ -4,5 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The browser tests (ServiceAccounts.Tests/Browser) drive Debian's Chromium through Playwright; the fonts give the
+# screenshots their glyphs. Playwright's own browser download is never used.
+if [ ! -x /usr/bin/chromium ]; then
+    echo "test.sh: installing Chromium and fonts for the browser tests" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo="sudo"
+    fi
+    $sudo apt-get update
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation fonts-dejavu-core
+fi
+
 dotnet tool restore
 dotnet test ServiceAccounts.sln --configuration Release "$@"

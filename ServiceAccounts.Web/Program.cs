@@ -5,6 +5,8 @@ using ServiceAccounts.Web.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddOperatorSettings();
+// Serve MudBlazor's and the app's assets from the build output in any environment (a no-op once published).
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddServiceAccountsCore(builder.Configuration);
 builder.Services.AddWebServices();
 builder.Services.AddServiceAccountsApi();

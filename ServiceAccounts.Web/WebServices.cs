@@ -67,6 +67,11 @@ public static class WebServices
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
             console => console.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        // Routing after the status code pages, so that a re-executed request (an unknown address → /not-found)
+        // is routed again and the not-found page is rendered, not an empty 404.
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

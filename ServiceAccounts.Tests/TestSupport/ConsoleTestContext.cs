@@ -56,11 +56,20 @@ public abstract class ConsoleTestContext : BunitContext, IAsyncLifetime
     protected IRenderedComponent<T> RenderWithProviders<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null)
         where T : IComponent
     {
-        Render<MudPopoverProvider>();
-        Render<MudDialogProvider>();
-        Render<MudSnackbarProvider>();
+        PopoverProvider = Render<MudPopoverProvider>();
+        DialogProvider = Render<MudDialogProvider>();
+        SnackbarProvider = Render<MudSnackbarProvider>();
         return Render(parameters);
     }
+
+    /// <summary>Where menus and selects open, after <see cref="RenderWithProviders{T}"/>.</summary>
+    protected IRenderedComponent<MudPopoverProvider> PopoverProvider { get; private set; } = null!;
+
+    /// <summary>Where dialogs open, after <see cref="RenderWithProviders{T}"/>.</summary>
+    protected IRenderedComponent<MudDialogProvider> DialogProvider { get; private set; } = null!;
+
+    /// <summary>Where snackbars appear, after <see cref="RenderWithProviders{T}"/>.</summary>
+    protected IRenderedComponent<MudSnackbarProvider> SnackbarProvider { get; private set; } = null!;
 
     async Task IAsyncLifetime.DisposeAsync()
     {

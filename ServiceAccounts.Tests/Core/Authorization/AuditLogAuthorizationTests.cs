@@ -15,6 +15,63 @@ public sealed class AuditLogAuthorizationTests(SharedWorld shared) : IClassFixtu
 
     // QueryAsync (support writes; its cases run in a world of their own)
 
+    // ExportAsync
+
+    [Theory]
+    [InlineData(Who.Owner)]
+    [InlineData(Who.OwnerAccount)]
+    public async Task ExportAsync_OwnerOrOwnerAccount_OkStreamsTheAccountsRecordsAndWritesNothing(Who who)
+    {
+        var actor = World.Team.As(who);
+        var before = await DbState.CaptureAsync(World.Host);
+
+        var result = await Audit.ExportAsync(actor, World.Team.Ref, MemberAccountId, new AuditQuery());
+
+        result.Status.Should().Be(ResultStatus.Ok);
+        (await result.Value!.ToListAsync()).Should().Contain(r => r.ActionType == AuditActions.ServiceAccountCreate)
+            .And.OnlyContain(r => r.IdentityId == MemberAccountId);
+        (await DbState.CaptureAsync(World.Host)).Should().BeEquivalentTo(before);
+    }
+
+    [Theory]
+    [InlineData(Who.Support)]
+    public async Task ExportAsync_Support_OkAndWritesSupportExportRecord(Who who)
+    {
+        await using var fresh = await FreshWorld.StartAsync();
+        var recordsBefore = (await DbState.AuditActionsAsync(fresh.Host)).Count;
+
+        var result = await fresh.Host.Audit.ExportAsync(fresh.Team.As(who), fresh.Team.Ref, fresh.Team.MemberAccount.Id, new AuditQuery());
+
+        result.Status.Should().Be(ResultStatus.Ok);
+        (await DbState.AuditActionsAsync(fresh.Host, recordsBefore)).Should().Equal(AuditActions.SupportAuditLogExport);
+    }
+
+    [Theory]
+    [InlineData(Who.Member)]
+    [InlineData(Who.MemberAccount)]
+    public async Task ExportAsync_MemberOrMemberAccount_ForbiddenAndWritesNothing(Who who)
+    {
+        var before = await DbState.CaptureAsync(World.Host);
+
+        var result = await Audit.ExportAsync(World.Team.As(who), World.Team.Ref, MemberAccountId, new AuditQuery());
+
+        result.Status.Should().Be(ResultStatus.Forbidden);
+        (await DbState.CaptureAsync(World.Host)).Should().BeEquivalentTo(before);
+    }
+
+    [Theory]
+    [InlineData(Who.OtherOwner)]
+    [InlineData(Who.Anonymous)]
+    public async Task ExportAsync_NotAMember_NotFoundAndWritesNothing(Who who)
+    {
+        var before = await DbState.CaptureAsync(World.Host);
+
+        var result = await Audit.ExportAsync(World.Team.As(who), World.Team.Ref, MemberAccountId, new AuditQuery());
+
+        result.Status.Should().Be(ResultStatus.NotFound);
+        (await DbState.CaptureAsync(World.Host)).Should().BeEquivalentTo(before);
+    }
+
     [Theory]
     [InlineData(Who.Owner)]
     [InlineData(Who.OwnerAccount)]
