@@ -43,7 +43,10 @@ public sealed class ApiRequestAudit
         return new Scope(audit);
     }
 
-    internal object Data(int status) => new { method = Method, path = Route, status };
+    /// <summary>The record's data, written by hand: this runs for every API request.</summary>
+    internal string Data(int status) =>
+        "{\"method\":" + System.Text.Json.JsonSerializer.Serialize(Method) + ",\"path\":" + System.Text.Json.JsonSerializer.Serialize(Route)
+        + ",\"status\":" + status.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}";
 
     public readonly struct Scope(ApiRequestAudit audit) : IDisposable
     {

@@ -28,7 +28,8 @@ public sealed class ServiceAccountTokenHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Request.Query.Keys.Any(k => k is "access_token" or "token") || Request.Query.Any(q => q.Value.Any(v => v?.StartsWith(TokenFormat.Prefix, StringComparison.Ordinal) == true)))
+        if (Request.QueryString.HasValue
+            && (Request.Query.Keys.Any(k => k is "access_token" or "token") || Request.Query.Any(q => q.Value.Any(v => v?.StartsWith(TokenFormat.Prefix, StringComparison.Ordinal) == true))))
         {
             return Refuse(ApiFailure.TokenInQuery);
         }
@@ -124,9 +125,16 @@ public sealed class FailedAuthenticationLimiter(IOptions<FailedAuthenticationOpt
             AutoReplenishment = true,
         }));
 
+    /// <summary>Failures recorded so far: while there are none, nobody has to wait and the limiter isn't asked.</summary>
+    private long failures;
+
     /// <summary>How long <paramref name="ip"/> must wait, or null when it may try.</summary>
     public TimeSpan? RetryAfter(string? ip)
     {
+        if (Interlocked.Read(ref failures) == 0)
+        {
+            return null;
+        }
         // Asking for zero permits tells whether any are left, without using one.
         using var lease = limiter.AttemptAcquire(ip ?? "unknown", 0);
         if (lease.IsAcquired)
@@ -138,6 +146,7 @@ public sealed class FailedAuthenticationLimiter(IOptions<FailedAuthenticationOpt
 
     public void RecordFailure(string? ip)
     {
+        Interlocked.Increment(ref failures);
         using var _ = limiter.AttemptAcquire(ip ?? "unknown");
     }
 
