@@ -68,8 +68,14 @@ public sealed class BrowserApp : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(TimeoutMs);
     }
 
-    /// <summary>A fresh context (no cookies) and its page, at desktop size unless told otherwise.</summary>
-    public async Task<IPage> NewPageAsync(int width = DesktopWidth, int height = DesktopHeight)
+    /// <summary>What a context gets when a test reads back what the page copied (<c>navigator.clipboard.readText()</c>).</summary>
+    public static readonly string[] ClipboardPermissions = ["clipboard-read", "clipboard-write"];
+
+    /// <summary>
+    /// A fresh context (no cookies) and its page, at desktop size unless told otherwise. <paramref name="permissions"/>
+    /// are granted for the app's origin only (e.g. <see cref="ClipboardPermissions"/>).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(int width = DesktopWidth, int height = DesktopHeight, IEnumerable<string>? permissions = null)
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions
         {
@@ -80,8 +86,23 @@ public sealed class BrowserApp : IAsyncLifetime
             ColorScheme = ColorScheme.Light,
         });
         context.SetDefaultTimeout(TimeoutMs);
+        if (permissions is not null)
+        {
+            await context.GrantPermissionsAsync(permissions, new BrowserContextGrantPermissionsOptions { Origin = BaseUrl });
+        }
         var page = await context.NewPageAsync();
         return page;
+    }
+
+    /// <summary>A client of the same server, as an API caller outside the browser; <paramref name="token"/> goes in as the bearer.</summary>
+    public HttpClient NewApiClient(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMilliseconds(TimeoutMs) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
     }
 
     public async Task DisposeAsync()

@@ -66,10 +66,11 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
         }
     }
 
-    /// <summary>Another fresh context and page, e.g. at phone size; closed with the test's.</summary>
-    protected async Task<IPage> NewPageAsync(int width = BrowserApp.DesktopWidth, int height = BrowserApp.DesktopHeight)
+    /// <summary>Another fresh context and page, e.g. at phone size, or with the clipboard granted
+    /// (<see cref="BrowserApp.ClipboardPermissions"/>); closed with the test's.</summary>
+    protected async Task<IPage> NewPageAsync(int width = BrowserApp.DesktopWidth, int height = BrowserApp.DesktopHeight, IEnumerable<string>? permissions = null)
     {
-        var page = await App.NewPageAsync(width, height);
+        var page = await App.NewPageAsync(width, height, permissions);
         contexts.Add(page.Context);
         page.PageError += (_, error) => pageErrors.Add(error);
         return page;

@@ -24,7 +24,8 @@ public static class RelativeTime
         {
             _ when span < TimeSpan.FromHours(1) => Plural((int)span.TotalMinutes, "minute"),
             _ when span < TimeSpan.FromDays(1) => Plural((int)span.TotalHours, "hour"),
-            _ when span < TimeSpan.FromDays(30) => Plural((int)span.TotalDays, "day"),
+            // Ahead, a part-day counts as a day: a token made for 7 days reads "in 7 days", not "in 6 days".
+            _ when span < TimeSpan.FromDays(30) => Plural(future ? (int)Math.Ceiling(span.TotalDays) : (int)span.TotalDays, "day"),
             _ when span < TimeSpan.FromDays(365) => Plural((int)(span.TotalDays / 30), "month"),
             _ => Plural((int)(span.TotalDays / 365), "year"),
         };
