@@ -1,7 +1,7 @@
 using System.Globalization;
 using ServiceAccounts.Core.Tenancy;
 
-// dotnet run -c Release --project ServiceAccounts.Benchmarks [-- --duration 10 --workers 32 --warmup 5 --rounds 3 --no-wrk --profile]
+// dotnet run -c Release --project ServiceAccounts.Benchmarks [-- --duration 10 --workers 32 --warmup 15 --rounds 3 --no-wrk --profile]
 // dotnet run --project ServiceAccounts.Benchmarks -- --mint-token sandbox terraform-runner
 namespace ServiceAccounts.Benchmarks
 {
@@ -43,7 +43,7 @@ namespace ServiceAccounts.Benchmarks
 
               --duration <s>     seconds per timed round and target (default 10)
               --workers <n>      concurrent closed-loop HttpClient workers, one keep-alive connection each (default 32)
-              --warmup <s>       warm-up seconds per target before the timed rounds (default 5)
+              --warmup <s>       warm-up seconds per target before the timed rounds (default 15: the JIT keeps improving the authenticated path for several seconds)
               --rounds <n>       timed rounds; each runs both targets, alternating which goes first (default 3)
               --no-wrk           skip the comparison run with wrk (done when wrk is on PATH)
               --profile          also time the parts of an authenticated request in-process (auth, query, audit, JSON)
@@ -62,7 +62,7 @@ namespace ServiceAccounts.Benchmarks
 
         public int DurationSeconds { get; private set; } = 10;
         public int Workers { get; private set; } = 32;
-        public int WarmupSeconds { get; private set; } = 5;
+        public int WarmupSeconds { get; private set; } = 15;
         public int Rounds { get; private set; } = 3;
         public bool Wrk { get; private set; } = true;
         public bool Profile { get; private set; }
