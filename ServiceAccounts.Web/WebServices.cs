@@ -45,6 +45,7 @@ public static class WebServices
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie => cookie.Events.OnValidatePrincipal = ConsoleSession.ValidateAsync);
         // Core registers the user store; signing in to the console is the web's part.
         new IdentityBuilder(typeof(AppUser), typeof(IdentityRole), services).AddSignInManager().AddDefaultTokenProviders();
 

@@ -46,6 +46,22 @@ public sealed class UserDirectory(UserManager<AppUser> users, AppDbContext db, T
         return Result.Ok(user);
     }
 
+    /// <summary>
+    /// How long a console sign-in of this person lasts: the shortest Console Session Timeout of the Enterprise
+    /// tenants they belong to (directly or through one of their orgs), else the default of 30 days.
+    /// </summary>
+    public async Task<TimeSpan> SessionTimeoutAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var entityIds = db.Memberships.Where(m => m.UserId == userId).Select(m => m.EntityId);
+        var tenantIds = db.Entities.Where(e => entityIds.Contains(e.Id))
+            .Select(e => e is Tenancy.Org ? ((Tenancy.Org)e).ParentTenantId : e.Id);
+        var days = await db.Tenants.AsNoTracking()
+            .Where(t => !t.IsDefault && tenantIds.Contains(t.Id))
+            .Select(t => (int?)t.SessionTimeoutDays)
+            .MinAsync(cancellationToken);
+        return TimeSpan.FromDays(days ?? Tenancy.Tenant.DefaultSessionTimeoutDays);
+    }
+
     /// <summary>The actor a signed-in person acts as: support staff act as support everywhere.</summary>
     public async Task<Actor?> ActorForAsync(string userId, CancellationToken cancellationToken = default)
     {
