@@ -12,6 +12,11 @@ builder.Services.AddWebServices();
 builder.Services.AddServiceAccountsApi();
 
 var app = builder.Build();
+if (ServiceAccounts.Web.Commands.AuditCommand.Matches(args))
+{
+    // An operator's command against the configured database, not a server start.
+    return await ServiceAccounts.Web.Commands.AuditCommand.RunAsync(app.Services, args, Console.Out);
+}
 await using (var scope = app.Services.CreateAsyncScope())
 {
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
@@ -19,5 +24,6 @@ await using (var scope = app.Services.CreateAsyncScope())
 app.MapWebEndpoints();
 app.MapServiceAccountsApi();
 app.Run();
+return 0;
 
 public partial class Program;

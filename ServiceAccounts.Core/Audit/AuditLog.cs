@@ -232,6 +232,37 @@ public sealed class AuditLog(Db db, TimeProvider clock)
             return Result.Ok(await VerifyAsync(context, entity.Id, cancellationToken));
         }, cancellationToken);
 
+    /// <summary>
+    /// Every entity's chain (or one entity's, by handle: org first, then tenant), for operators and support:
+    /// the entities in handle order with what their walk found.
+    /// </summary>
+    public Task<Result<IReadOnlyList<EntityVerification>>> VerifyAllAsync(Actor actor, string? entityHandle = null, CancellationToken cancellationToken = default) =>
+        db.ReadAsync<IReadOnlyList<EntityVerification>>(async context =>
+        {
+            if (actor.Type is not (ActorType.System or ActorType.Support))
+            {
+                return Result.Forbidden("Only the system and support staff can verify every audit trail.");
+            }
+            var entities = await context.Entities.AsNoTracking()
+                .Where(e => entityHandle == null || e.Handle == entityHandle)
+                .OrderBy(e => e.Handle)
+                .ToListAsync(cancellationToken);
+            if (entityHandle is not null)
+            {
+                entities = entities.OrderBy(e => e.Kind == EntityKind.Org ? 0 : 1).Take(1).ToList();
+                if (entities.Count == 0)
+                {
+                    return Result.NotFound($"There is no organization or tenant named '{entityHandle}'.");
+                }
+            }
+            var results = new List<EntityVerification>(entities.Count);
+            foreach (var entity in entities)
+            {
+                results.Add(new EntityVerification(entity.Ref, await VerifyAsync(context, entity.Id, cancellationToken)));
+            }
+            return Result.Ok<IReadOnlyList<EntityVerification>>(results);
+        }, cancellationToken);
+
     internal static async Task<ChainVerification> VerifyAsync(AppDbContext context, string entityId, CancellationToken cancellationToken)
     {
         var checkedCount = 0;

@@ -42,3 +42,5 @@ public sealed record ChainVerification(int RecordsChecked, ChainBreak? FirstBrea
 }
 
 public sealed record ChainBreak(long RecordId, long Sequence, string Problem);
+
+public sealed record EntityVerification(Tenancy.EntityRef Entity, ChainVerification Verification);

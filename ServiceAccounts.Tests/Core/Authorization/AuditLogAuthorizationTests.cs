@@ -15,6 +15,32 @@ public sealed class AuditLogAuthorizationTests(SharedWorld shared) : IClassFixtu
 
     // QueryAsync (support writes; its cases run in a world of their own)
 
+    // VerifyAllAsync
+
+    [Theory]
+    [InlineData(Who.Support)]
+    public async Task VerifyAllAsync_Support_OkWithEveryEntity(Who who)
+    {
+        var result = await Audit.VerifyAllAsync(World.Team.As(who));
+
+        result.Status.Should().Be(ResultStatus.Ok);
+        result.Value!.Should().Contain(v => v.Entity == World.Team.Ref).And.OnlyContain(v => v.Verification.IsIntact);
+    }
+
+    [Theory]
+    [InlineData(Who.Owner)]
+    [InlineData(Who.Member)]
+    [InlineData(Who.OtherOwner)]
+    [InlineData(Who.OwnerAccount)]
+    [InlineData(Who.MemberAccount)]
+    [InlineData(Who.Anonymous)]
+    public async Task VerifyAllAsync_AnyoneButSupport_Forbidden(Who who)
+    {
+        var result = await Audit.VerifyAllAsync(World.Team.As(who));
+
+        result.Status.Should().Be(ResultStatus.Forbidden);
+    }
+
     // ExportAsync
 
     [Theory]
