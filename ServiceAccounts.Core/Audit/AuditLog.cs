@@ -155,6 +155,11 @@ public sealed class AuditLog(Db db, TimeProvider clock)
             records = records.Where(r => EF.Functions.Like(r.TargetHandle!, pattern, "\\") || EF.Functions.Like(r.ActorHandle!, pattern, "\\")
                 || EF.Functions.Like(r.TokenId!, pattern, "\\"));
         }
+        if (!string.IsNullOrWhiteSpace(query.TokenId))
+        {
+            var tokenId = query.TokenId.Trim();
+            records = records.Where(r => r.TokenId == tokenId);
+        }
         if (query.From is { } fromAt)
         {
             records = records.Where(r => r.CreatedAt >= fromAt);
@@ -297,7 +302,7 @@ public sealed class AuditLog(Db db, TimeProvider clock)
 
     private static readonly System.Linq.Expressions.Expression<Func<AuditRecord, AuditRecordView>> ViewProjection = r => new AuditRecordView(
         r.Id, r.Sequence, r.CreatedAt, r.ActionType, r.ActorType, r.ActorId, r.ActorHandle, r.ActorDisplayName, r.ActorIp, r.ActorUserAgent,
-        r.IdentityId, r.IdentityHandle, r.TargetId, r.TargetHandle, r.TokenId, r.Data);
+        r.IdentityId, r.IdentityHandle, r.TargetId, r.TargetHandle, r.TokenId, r.Data, r.PrevHash, r.Hash);
 
     private static object Describe(AuditQuery query) => new
     {
@@ -306,6 +311,7 @@ public sealed class AuditLog(Db db, TimeProvider clock)
         actor = query.Actor,
         from = query.From,
         to = query.To,
+        token_id = query.TokenId,
     };
 
     internal static string EncodeCursor(long id) =>

@@ -18,9 +18,11 @@ public sealed record AuditRecordView(
     string? TargetId,
     string? TargetHandle,
     string? TokenId,
-    string Data);
+    string Data,
+    string PrevHash,
+    string Hash);
 
-/// <summary>Filters and a keyset cursor for one service account's records, newest first.</summary>
+/// <summary>Filters (all of them must hold) and a keyset cursor for one service account's records, newest first.</summary>
 public sealed record AuditQuery(
     IReadOnlyCollection<string>? Actions = null,
     string? Actor = null,
@@ -28,7 +30,8 @@ public sealed record AuditQuery(
     DateTime? To = null,
     int Limit = 25,
     string? Cursor = null,
-    string? Text = null)
+    string? Text = null,
+    string? TokenId = null)
 {
     public const int MaxLimit = 100;
 }

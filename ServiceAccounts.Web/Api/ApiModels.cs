@@ -81,12 +81,14 @@ public sealed record AuditRecordDto(
     string? TargetId,
     string? TargetHandle,
     string? TokenId,
-    JsonElement Data)
+    JsonElement Data,
+    string PrevHash,
+    string Hash)
 {
     public static AuditRecordDto From(AuditRecordView r) => new(
         r.Id, r.Sequence, r.CreatedAt, r.ActionType, JsonNamingPolicy.SnakeCaseLower.ConvertName(r.ActorType.ToString()), r.ActorId, r.ActorHandle,
         r.ActorDisplayName, r.ActorIp, r.ActorUserAgent, r.IdentityId, r.IdentityHandle, r.TargetId, r.TargetHandle, r.TokenId,
-        JsonDocument.Parse(r.Data).RootElement.Clone());
+        JsonDocument.Parse(r.Data).RootElement.Clone(), r.PrevHash, r.Hash);
 }
 
 public sealed record ItemsDto<T>(IReadOnlyList<T> Items);
