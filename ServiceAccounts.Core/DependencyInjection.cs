@@ -8,6 +8,7 @@ using ServiceAccounts.Core.Data;
 using ServiceAccounts.Core.Security;
 using ServiceAccounts.Core.Seed;
 using ServiceAccounts.Core.ServiceAccounts;
+using ServiceAccounts.Core.Support;
 using ServiceAccounts.Core.Tenancy;
 using ServiceAccounts.Core.Tokens;
 
@@ -44,6 +45,7 @@ public static class DependencyInjection
         services.AddSingleton<ServiceAccountService>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<TokenAuthenticator>();
+        services.AddSingleton<SupportLookup>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ApiRequestRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<ApiRequestRecorder>());

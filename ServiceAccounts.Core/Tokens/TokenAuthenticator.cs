@@ -79,12 +79,7 @@ public sealed class TokenAuthenticator(IDbContextFactory<AppDbContext> factory, 
             cache[tokenId] = entry;
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        TokenRefusal? refusal =
-            !CryptographicOperations.FixedTimeEquals(entry.Digest, TokenFormat.Digest(presented!)) ? TokenRefusal.WrongSecret
-            : entry.Status != TokenStatus.Active ? TokenRefusal.Inactive
-            : entry.ExpiresAt is { } expiresAt && expiresAt <= now ? TokenRefusal.Expired
-            : entry.ResetAt is { } resetAt && entry.CreatedAt <= resetAt ? TokenRefusal.Revoked
-            : null;
+        var refusal = TokenVerdict.Decide(entry.Facts, presented!, now);
         var account = entry.Account;
         if (refusal is { } reason)
         {
@@ -109,24 +104,7 @@ public sealed class TokenAuthenticator(IDbContextFactory<AppDbContext> factory, 
     private async Task<Entry?> LoadAsync(string tokenId, long version, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var token = await (
-                from t in db.ApiTokens.AsNoTracking()
-                where t.Id == tokenId
-                join s in db.ServiceAccounts on t.ServiceAccountId equals s.Id
-                join e in db.Entities on s.BillingEntityId equals e.Id
-                let tenantId = e is Org ? ((Org)e).ParentTenantId : e.Id
-                select new
-                {
-                    t.SecretDigest,
-                    t.Status,
-                    t.ExpiresAt,
-                    t.CreatedAt,
-                    t.LastUsedAt,
-                    t.ServiceAccountId,
-                    s.BillingEntityId,
-                    ResetAt = db.Tenants.Where(x => x.Id == tenantId).Select(x => x.AuthenticationResetAt).FirstOrDefault(),
-                })
-            .FirstOrDefaultAsync(cancellationToken);
+        var token = await Stored(db, db.ApiTokens.AsNoTracking().Where(t => t.Id == tokenId)).FirstOrDefaultAsync(cancellationToken);
         if (token is null)
         {
             return null;
@@ -134,8 +112,24 @@ public sealed class TokenAuthenticator(IDbContextFactory<AppDbContext> factory, 
         var account = await ServiceAccountService.Views(db, db.ServiceAccounts.AsNoTracking().Where(s => s.Id == token.ServiceAccountId)).FirstOrDefaultAsync(cancellationToken);
         return account is null
             ? null
-            : new Entry(version, token.SecretDigest, token.Status, token.ExpiresAt, token.CreatedAt, token.ResetAt, token.BillingEntityId, account, token.LastUsedAt);
+            : new Entry(version, token.Facts, token.BillingEntityId, account, token.LastUsedAt);
     }
+
+    /// <summary>
+    /// What rule 5 reads about stored tokens, with the billing entity and its tenant's last reset. The one query
+    /// behind both authentication and support's lookup, so the two can't read a token differently.
+    /// </summary>
+    internal static IQueryable<StoredToken> Stored(AppDbContext db, IQueryable<ApiToken> tokens) =>
+        from t in tokens
+        join s in db.ServiceAccounts on t.ServiceAccountId equals s.Id
+        join e in db.Entities on s.BillingEntityId equals e.Id
+        let tenantId = e is Org ? ((Org)e).ParentTenantId : e.Id
+        select new StoredToken(
+            t.Id,
+            t.ServiceAccountId,
+            s.BillingEntityId,
+            new TokenFacts(t.SecretDigest, t.Status, t.ExpiresAt, t.CreatedAt, db.Tenants.Where(x => x.Id == tenantId).Select(x => x.AuthenticationResetAt).FirstOrDefault()),
+            t.LastUsedAt);
 
     private static string ReasonName(TokenRefusal reason) => reason switch
     {
@@ -146,16 +140,12 @@ public sealed class TokenAuthenticator(IDbContextFactory<AppDbContext> factory, 
         _ => "unknown",
     };
 
-    private sealed class Entry(long version, byte[] digest, TokenStatus status, DateTime? expiresAt, DateTime createdAt, DateTime? resetAt, string billingEntityId, ServiceAccountView account, DateTime? lastUsedAt)
+    private sealed class Entry(long version, TokenFacts facts, string billingEntityId, ServiceAccountView account, DateTime? lastUsedAt)
     {
         private long lastUsedTicks = lastUsedAt?.Ticks ?? 0;
 
         public long Version { get; } = version;
-        public byte[] Digest { get; } = digest;
-        public TokenStatus Status { get; } = status;
-        public DateTime? ExpiresAt { get; } = expiresAt;
-        public DateTime CreatedAt { get; } = createdAt;
-        public DateTime? ResetAt { get; } = resetAt;
+        public TokenFacts Facts { get; } = facts;
         public string BillingEntityId { get; } = billingEntityId;
         public ServiceAccountView Account { get; } = account;
 
@@ -166,6 +156,52 @@ public sealed class TokenAuthenticator(IDbContextFactory<AppDbContext> factory, 
             return now.Ticks - last >= interval.Ticks && Interlocked.CompareExchange(ref lastUsedTicks, now.Ticks, last) == last;
         }
     }
+}
+
+/// <summary>What rule 5 needs to know about a stored token, besides its id.</summary>
+public sealed record TokenFacts(byte[] Digest, TokenStatus Status, DateTime? ExpiresAt, DateTime CreatedAt, DateTime? ResetAt);
+
+/// <summary>A stored token as <see cref="TokenAuthenticator.Stored"/> reads it.</summary>
+internal sealed record StoredToken(string Id, string ServiceAccountId, string BillingEntityId, TokenFacts Facts, DateTime? LastUsedAt);
+
+/// <summary>
+/// Rule 5 once the token has parsed and its id was found: the checks, and their order, in one place. The
+/// authenticator asks for the first refusal; support's lookup asks for all of them, and may not have the secret.
+/// </summary>
+public static class TokenVerdict
+{
+    /// <summary>The order the API checks in, and so the refusal it answers with.</summary>
+    private static readonly TokenRefusal[] Order = [TokenRefusal.WrongSecret, TokenRefusal.Inactive, TokenRefusal.Expired, TokenRefusal.Revoked];
+
+    /// <summary>Why <paramref name="presented"/> would be refused now, or null when it authenticates.</summary>
+    public static TokenRefusal? Decide(TokenFacts facts, string presented, DateTime now)
+    {
+        foreach (var rule in Order)
+        {
+            if (Fails(rule, facts, presented, now))
+            {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Every rule the token fails, in the order of <see cref="Decide"/>: fixing the first may not be enough.
+    /// Without <paramref name="presented"/> (support knows only the id) the secret is not checked; the secret
+    /// can't be skipped by <see cref="Decide"/>, which authentication uses.
+    /// </summary>
+    public static IReadOnlyList<TokenRefusal> All(TokenFacts facts, string? presented, DateTime now) =>
+        Order.Where(rule => Fails(rule, facts, presented, now)).ToList();
+
+    private static bool Fails(TokenRefusal rule, TokenFacts facts, string? presented, DateTime now) => rule switch
+    {
+        TokenRefusal.WrongSecret => presented is not null && !CryptographicOperations.FixedTimeEquals(facts.Digest, TokenFormat.Digest(presented)),
+        TokenRefusal.Inactive => facts.Status != TokenStatus.Active,
+        TokenRefusal.Expired => facts.ExpiresAt is { } expiresAt && expiresAt <= now,
+        TokenRefusal.Revoked => facts.ResetAt is { } resetAt && facts.CreatedAt <= resetAt,
+        _ => false,
+    };
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using ServiceAccounts.Core.Audit;
 using ServiceAccounts.Core.ServiceAccounts;
+using ServiceAccounts.Core.Support;
 using ServiceAccounts.Core.Tenancy;
 using ServiceAccounts.Core.Tokens;
 
@@ -19,6 +20,7 @@ public sealed class AuthorizationMatrixCoverageTests
         { typeof(ServiceAccountService), typeof(ServiceAccountServiceAuthorizationTests) },
         { typeof(TokenService), typeof(TokenServiceAuthorizationTests) },
         { typeof(AuditLog), typeof(AuditLogAuthorizationTests) },
+        { typeof(SupportLookup), typeof(SupportLookupAuthorizationTests) },
     };
 
     [Theory]
