@@ -7,6 +7,7 @@ using MudBlazor.Services;
 using ServiceAccounts.Core.Security;
 using ServiceAccounts.Web.Components;
 using ServiceAccounts.Web.Components.Account;
+using ServiceAccounts.Web.Export;
 using ServiceAccounts.Web.Health;
 using ServiceAccounts.Web.Security;
 
@@ -78,6 +79,7 @@ public static class WebServices
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
+        app.MapAuditExport();
 
         // Liveness never touches the database; readiness runs a query through it.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

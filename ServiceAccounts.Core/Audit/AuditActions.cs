@@ -25,4 +25,25 @@ public static class AuditActions
         TokenCreate, TokenUpdate, TokenDeactivate, TokenActivate, TokenDelete, TokenAuthFailed,
         TenantSettingsUpdate, TenantAuthenticationReset, ApiRequest, SupportAuditLogView, SupportAuditLogExport,
     ];
+
+    /// <summary>How people read an action: "Token created" for token.create. Unknown values are shown as they are.</summary>
+    public static string Label(string actionType) => actionType switch
+    {
+        ServiceAccountCreate => "Service account created",
+        ServiceAccountUpdate => "Service account updated",
+        ServiceAccountRoleUpdate => "Role changed",
+        ServiceAccountDelete => "Service account deleted",
+        TokenCreate => "Token created",
+        TokenUpdate => "Token updated",
+        TokenDeactivate => "Token deactivated",
+        TokenActivate => "Token activated",
+        TokenDelete => "Token deleted",
+        TokenAuthFailed => "Authentication refused",
+        TenantSettingsUpdate => "Tenant settings updated",
+        TenantAuthenticationReset => "Authentication reset",
+        ApiRequest => "API request",
+        SupportAuditLogView => "Support viewed the audit log",
+        SupportAuditLogExport => "Support exported the audit log",
+        _ => actionType,
+    };
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ServiceAccounts.Core.Audit;
+using ServiceAccounts.Core.Security;
 using ServiceAccounts.Core.ServiceAccounts;
 using ServiceAccounts.Core.Tenancy;
 using ServiceAccounts.Core.Tokens;
@@ -86,9 +87,12 @@ public sealed record AuditRecordDto(
     string Hash)
 {
     public static AuditRecordDto From(AuditRecordView r) => new(
-        r.Id, r.Sequence, r.CreatedAt, r.ActionType, JsonNamingPolicy.SnakeCaseLower.ConvertName(r.ActorType.ToString()), r.ActorId, r.ActorHandle,
+        r.Id, r.Sequence, r.CreatedAt, r.ActionType, ActorTypeName(r.ActorType), r.ActorId, r.ActorHandle,
         r.ActorDisplayName, r.ActorIp, r.ActorUserAgent, r.IdentityId, r.IdentityHandle, r.TargetId, r.TargetHandle, r.TokenId,
         JsonDocument.Parse(r.Data).RootElement.Clone(), r.PrevHash, r.Hash);
+
+    /// <summary>user, service_account, support, system: DESIGN.md's actor_type values.</summary>
+    public static string ActorTypeName(ActorType type) => JsonNamingPolicy.SnakeCaseLower.ConvertName(type.ToString());
 }
 
 public sealed record ItemsDto<T>(IReadOnlyList<T> Items);

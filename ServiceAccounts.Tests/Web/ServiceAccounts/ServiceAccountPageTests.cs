@@ -57,20 +57,6 @@ public sealed class ServiceAccountPageTests : ServiceAccountPageTestBase
     }
 
     [Fact]
-    public async Task AuditTab_ShowsTheLatest25Records_NewestFirst()
-    {
-        await SignInAsAsync("owner@example.com");
-        var latest = CoreHost.Must(await Core.Audit.QueryAsync(Actor, Sandbox, Handle, new AuditQuery(Limit: 25))).Items;
-
-        var page = RenderPage("audit");
-
-        var headers = page.FindAll("[aria-label='Audit log'] th").Select(h => h.TextContent.Trim());
-        headers.Should().Equal("When", "Actor", "Action", "Target", "IP");
-        var actions = page.FindAll("[aria-label='Audit log'] tbody tr td[data-label=Action]").Select(td => td.TextContent.Trim());
-        actions.Should().Equal(latest.Select(r => r.ActionType));
-    }
-
-    [Fact]
     public async Task Page_WithoutATab_OpensTheTokensTab()
     {
         await SignInAsAsync("owner@example.com");
