@@ -3,6 +3,7 @@ using ServiceAccounts.Core.Tenancy;
 
 // dotnet run -c Release --project ServiceAccounts.Benchmarks [-- --duration 10 --workers 32 --warmup 15 --rounds 3 --no-wrk --profile]
 // dotnet run --project ServiceAccounts.Benchmarks -- --mint-token sandbox terraform-runner
+// dotnet run -c Release --project ServiceAccounts.Benchmarks -- audit [--records 1000000 --db FILE --iterations 300 --rebuild --plans]
 namespace ServiceAccounts.Benchmarks
 {
     /// <summary>The entry point (not named Program: that is the web app's, which BenchApp starts).</summary>
@@ -13,6 +14,10 @@ namespace ServiceAccounts.Benchmarks
             CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
             CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+            if (args is ["audit", .. var auditArgs])
+            {
+                return await AuditBenchmark.RunAsync(auditArgs);
+            }
             var options = Options.Parse(args);
             if (options is null)
             {
@@ -58,6 +63,10 @@ namespace ServiceAccounts.Benchmarks
               --db <file>        the SQLite file (default: ConnectionStrings:Default of appsettings.json, relative to ServiceAccounts.Web/)
               --days <n>         expiration in days (default 30)
             Prints the secret alone on stdout, the rest on stderr.
+
+            The audit log at a million records (Core on SQLite; see README "Audit log at a million records"):
+
+              dotnet run -c Release --project ServiceAccounts.Benchmarks -- audit [--records <n>] [--db <file>] [--iterations <n>] [--rebuild] [--plans]
             """;
 
         public int DurationSeconds { get; private set; } = 10;

@@ -142,7 +142,10 @@ public sealed class AuditLog(Db db, TimeProvider clock)
         var records = context.AuditRecords.Where(r => r.IdentityId == accountId);
         if (query.Actions is { Count: > 0 } actions)
         {
-            records = records.Where(r => actions.Contains(r.ActionType));
+            // One arm per action (UNION ALL), each read newest first from the (IdentityId, ActionType, Id) index:
+            // SQLite merges the arms in id order and stops at the page's end, where an IN list would sort every
+            // record of a common action, or scan the whole account for a rare one.
+            records = actions.Distinct().Select(action => records.Where(r => r.ActionType == action)).Aggregate(Queryable.Concat);
         }
         if (!string.IsNullOrWhiteSpace(query.Actor))
         {

@@ -46,4 +46,30 @@ public sealed class AuditCommandTests
         (await AuditCommand.RunAsync(host.Services, ["audit", "verify", "--entity", "nope"], new StringWriter())).Should().Be(2);
         (await AuditCommand.RunAsync(host.Services, ["audit", "frobnicate"], new StringWriter())).Should().Be(2);
     }
+
+    [Fact]
+    public async Task Generate_DemoAccount_AppendsRecordsAndTheChainStillVerifies()
+    {
+        await using var host = await CoreHost.StartAsync(demo: true);
+        var output = new StringWriter();
+
+        var exit = await AuditCommand.RunAsync(host.Services, ["audit", "generate", "--entity", "sandbox", "--account", "ci-deployer", "--count", "2500", "--days", "30"], output);
+
+        exit.Should().Be(0, output.ToString());
+        output.ToString().Should().Contain("appended 2,500 records for ci-deployer in sandbox");
+        var verify = new StringWriter();
+        (await AuditCommand.RunAsync(host.Services, ["audit", "verify", "--entity", "sandbox"], verify)).Should().Be(0, verify.ToString());
+        await using var db = host.NewContext();
+        db.AuditRecords.Count(r => r.IdentityHandle == "ci-deployer").Should().BeGreaterThan(2_500);
+    }
+
+    [Fact]
+    public async Task Generate_MissingCountOrUnknownAccount_ExitsTwo()
+    {
+        await using var host = await CoreHost.StartAsync(demo: true);
+
+        (await AuditCommand.RunAsync(host.Services, ["audit", "generate", "--entity", "sandbox", "--account", "ci-deployer"], new StringWriter())).Should().Be(2);
+        (await AuditCommand.RunAsync(host.Services, ["audit", "generate", "--entity", "sandbox", "--account", "ci-deployer", "--count", "zero"], new StringWriter())).Should().Be(2);
+        (await AuditCommand.RunAsync(host.Services, ["audit", "generate", "--entity", "sandbox", "--account", "nobody", "--count", "10"], new StringWriter())).Should().Be(2);
+    }
 }

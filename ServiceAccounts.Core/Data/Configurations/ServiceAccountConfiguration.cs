@@ -56,6 +56,12 @@ internal sealed class AuditRecordConfiguration : IEntityTypeConfiguration<AuditR
         // No foreign keys: the history outlives the accounts and tokens it is about.
         builder.HasIndex(r => new { r.EntityId, r.Sequence }).IsUnique();
         builder.HasIndex(r => new { r.IdentityId, r.Id });
+        // The Audit Log's action and token filters, each read newest first within one account (AuditLog.Filter).
+        // No (IdentityId, CreatedAt) index: pages are in id order, so SQLite would sort every record of a period
+        // (seconds for "since March" at a million records) where the id scan stops at the page's end.
+        // Measured in README "Audit log at a million records".
+        builder.HasIndex(r => new { r.IdentityId, r.ActionType, r.Id });
+        builder.HasIndex(r => new { r.IdentityId, r.TokenId, r.Id });
     }
 }
 

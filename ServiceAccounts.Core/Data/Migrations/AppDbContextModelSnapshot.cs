@@ -248,6 +248,10 @@ namespace ServiceAccounts.Core.Data.Migrations
 
                     b.HasIndex("IdentityId", "Id");
 
+                    b.HasIndex("IdentityId", "ActionType", "Id");
+
+                    b.HasIndex("IdentityId", "TokenId", "Id");
+
                     b.ToTable("AuditRecords");
                 });
 
