@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -60,7 +61,7 @@ public static class AuditExportEndpoints
         var filter = AuditFilter.Parse(name => http.Request.Query[name].OfType<string>().ToList(), out var problems);
         if (problems.Count > 0)
         {
-            await ApiProblems.Write(http, StatusCodes.Status400BadRequest, "Invalid filter", string.Join(" ", problems).Replace(", so it was left out of the filter", string.Empty, StringComparison.Ordinal));
+            await ApiProblems.Write(http, StatusCodes.Status400BadRequest, "Invalid filter", string.Join(" ", problems));
             return;
         }
         var actor = await ActorAsync(http);
@@ -90,7 +91,7 @@ public static class AuditExportEndpoints
         }
         else
         {
-            await WriteJsonAsync(result.Value!, http.Response.Body, http.RequestAborted);
+            await WriteJsonAsync(result.Value!, http.Response.BodyWriter, http.RequestAborted);
         }
     }
 
@@ -125,7 +126,11 @@ public static class AuditExportEndpoints
         await writer.FlushAsync(cancellationToken);
     }
 
-    public static async Task WriteJsonAsync(IAsyncEnumerable<AuditRecordView> records, Stream body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Over the response's pipe rather than its stream: the serializer flushes its writer synchronously, which only a
+    /// buffer writer allows; the pipe is then flushed (sent) asynchronously every <see cref="FlushEvery"/> records.
+    /// </summary>
+    public static async Task WriteJsonAsync(IAsyncEnumerable<AuditRecordView> records, PipeWriter body, CancellationToken cancellationToken)
     {
         await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = false });
         json.WriteStartArray();
@@ -135,11 +140,12 @@ public static class AuditExportEndpoints
             JsonSerializer.Serialize(json, AuditRecordDto.From(r), Json);
             if (++count % FlushEvery == 0)
             {
-                await json.FlushAsync(cancellationToken);
+                await body.FlushAsync(cancellationToken);
             }
         }
         json.WriteEndArray();
-        await json.FlushAsync(cancellationToken);
+        json.Flush();
+        await body.FlushAsync(cancellationToken);
     }
 
     /// <summary>

@@ -105,7 +105,7 @@ public sealed class AuditTabTests : ServiceAccountPageTestBase
 
         var page = RenderAudit("?action=token.steal&action=token.create&from=yesterday");
 
-        page.Markup.Should().Contain("'token.steal' is not an audit action").And.Contain("From 'yesterday' is not a date");
+        page.Markup.Should().Contain("'token.steal' is not an audit action. Left out of the filter.").And.Contain("From 'yesterday' is not a date (YYYY-MM-DD). Left out of the filter.");
         Sequences(page).Should().Equal(expected.Select(r => r.Sequence));
     }
 

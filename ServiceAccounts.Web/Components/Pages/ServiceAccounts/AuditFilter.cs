@@ -31,8 +31,8 @@ public sealed record AuditFilter(
     public bool IsEmpty => Actions.Count == 0 && Actor is null && From is null && To is null && Text is null && TokenId is null;
 
     /// <summary>
-    /// Reads the filters from the address's parameters; what can't be read (an unknown action, a malformed date)
-    /// is left out and described in <paramref name="problems"/>, so a mangled link still opens the log.
+    /// Reads the filters from the address's parameters; what can't be read (an unknown action, a malformed date,
+    /// From after To) is left out and described in <paramref name="problems"/>, so a mangled link still opens the log.
     /// </summary>
     public static AuditFilter Parse(Func<string, IReadOnlyList<string>> values, out IReadOnlyList<string> problems)
     {
@@ -42,7 +42,7 @@ public sealed record AuditFilter(
         {
             if (!AuditActions.All.Contains(action))
             {
-                found.Add($"'{action}' is not an audit action, so it was left out of the filter.");
+                found.Add($"'{action}' is not an audit action.");
             }
             else if (!actions.Contains(action))
             {
@@ -53,7 +53,7 @@ public sealed record AuditFilter(
         var to = ParseDate(values(ToParameter), "To", found);
         if (from > to)
         {
-            found.Add("From was after To, so the dates were left out of the filter.");
+            found.Add("From is after To.");
             (from, to) = (null, null);
         }
         problems = found;
@@ -111,7 +111,7 @@ public sealed record AuditFilter(
         {
             return date;
         }
-        problems.Add($"{name} '{text}' is not a date (YYYY-MM-DD), so it was left out of the filter.");
+        problems.Add($"{name} '{text}' is not a date (YYYY-MM-DD).");
         return null;
     }
 
