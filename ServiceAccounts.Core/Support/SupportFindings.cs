@@ -60,12 +60,17 @@ public sealed record TokenProblem(TokenRefusal Refusal, string Explanation);
 /// only status, expiry and the tenant's reset are checked.
 /// </param>
 /// <param name="Problems">Every rule the token fails, in the order the API checks them; empty when it would authenticate.</param>
+/// <param name="ClaimedTokenId">
+/// For a malformed token whose id part is readable: the token it would name. Not looked up (the API wouldn't),
+/// but support may look it up to see whose token was mistyped.
+/// </param>
 public sealed record TokenFinding(
     string? TokenId,
     TokenView? Token,
     AccountFinding? Account,
     bool SecretChecked,
-    IReadOnlyList<TokenProblem> Problems)
+    IReadOnlyList<TokenProblem> Problems,
+    string? ClaimedTokenId = null)
 {
     public bool WouldAuthenticate => Problems.Count == 0;
 

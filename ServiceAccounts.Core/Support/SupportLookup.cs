@@ -102,7 +102,7 @@ public sealed class SupportLookup(Db db, TimeProvider clock)
         if (read.Secret is not null && read.SecretShape != TokenShape.Valid)
         {
             // Refused by the API before any lookup: so is it here.
-            return ([new TokenFinding(null, null, null, SecretChecked: true, [Malformed(read)])], false);
+            return ([new TokenFinding(null, null, null, SecretChecked: true, [Malformed(read)], read.ClaimedTokenId)], false);
         }
         IQueryable<ApiToken> matching;
         if (read.TokenId is { } tokenId)

@@ -231,6 +231,7 @@ public sealed class SupportLookupTests : IAsyncLifetime
         found.Refusal!.Refusal.Should().Be(TokenRefusal.Malformed);
         found.Refusal.Explanation.Should().Contain(explanation).And.Contain($"It would name token {token.Token.Id}");
         found.Token.Should().BeNull();
+        found.ClaimedTokenId.Should().Be(token.Token.Id);
         counter.Commands.Should().Be(0);
         result.Value!.ShareableQuery.Should().BeNull("a mistyped token is still nearly a secret");
         JsonSerializer.Serialize(result.Value).Should().NotContain(presented[30..50]);
