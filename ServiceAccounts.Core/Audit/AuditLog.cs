@@ -223,9 +223,15 @@ public sealed class AuditLog(Db db, TimeProvider clock)
         return result;
     }
 
-    /// <summary>Walks an entity's chain in sequence order and names the first record that doesn't fit.</summary>
-    public Task<Result<ChainVerification>> VerifyChainAsync(Actor actor, EntityRef entityRef, CancellationToken cancellationToken = default) =>
-        db.ReadAsync(async context =>
+    /// <summary>
+    /// Walks an entity's chain in sequence order and names the first record that doesn't fit. <see cref="ChainCheck.Full"/>
+    /// walks every record; <see cref="ChainCheck.Recent"/> (the console's status line) reuses a full walk younger than
+    /// <see cref="FullWalkInterval"/> and walks only what was written after it, so opening a tab over a million records
+    /// doesn't read them all each time.
+    /// </summary>
+    public async Task<Result<ChainVerification>> VerifyChainAsync(Actor actor, EntityRef entityRef, ChainCheck check = ChainCheck.Full, CancellationToken cancellationToken = default)
+    {
+        var allowed = await db.ReadAsync(async context =>
         {
             var found = await Access.EntityForAsync(context, actor, entityRef, cancellationToken);
             if (!found.IsOk)
@@ -237,8 +243,68 @@ public sealed class AuditLog(Db db, TimeProvider clock)
             {
                 return Result.Forbidden($"Only owners of {entity.Handle} and support staff can verify its audit trail.");
             }
-            return Result.Ok(await VerifyAsync(context, entity.Id, cancellationToken));
+            return Result.Ok(entity.Id);
         }, cancellationToken);
+        if (!allowed.IsOk)
+        {
+            return allowed.AsFailure();
+        }
+        var entityId = allowed.Value!;
+        if (check == ChainCheck.Full)
+        {
+            return await db.ReadAsync(async context => Result.Ok(await WalkAsync(context, entityId, null, cancellationToken)), cancellationToken);
+        }
+        // One walk per entity at a time: people opening the same log at once wait for it rather than each starting one.
+        var gate = walkGates.GetOrAdd(entityId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var start = checkpoints.TryGetValue(entityId, out var checkpoint) && now - checkpoint.FullWalkAt < FullWalkInterval ? checkpoint : null;
+            return await db.ReadAsync(async context => Result.Ok(await WalkAsync(context, entityId, start, cancellationToken)), cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>How often <see cref="ChainCheck.Recent"/> walks a whole chain again; between walks it extends the last one.</summary>
+    public static readonly TimeSpan FullWalkInterval = TimeSpan.FromMinutes(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ChainCheckpoint> checkpoints = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> walkGates = new();
+
+    /// <summary>Where an intact walk ended, and when the whole chain up to some point was last walked from #1.</summary>
+    private sealed record ChainCheckpoint(int Checked, long RecordId, string Hash, DateTime FullWalkAt);
+
+    /// <summary>
+    /// Walks from <paramref name="start"/> (or from #1) and remembers where an intact walk ended. A checkpoint whose own
+    /// record no longer reads as it did is not trusted: the walk starts again from #1.
+    /// </summary>
+    private async Task<ChainVerification> WalkAsync(AppDbContext context, string entityId, ChainCheckpoint? start, CancellationToken cancellationToken)
+    {
+        if (start is not null)
+        {
+            var anchor = await context.AuditRecords.AsNoTracking()
+                .FirstOrDefaultAsync(r => r.EntityId == entityId && r.Sequence == start.Checked, cancellationToken);
+            if (anchor is null || anchor.Id != start.RecordId || anchor.Hash != start.Hash || anchor.ComputeHash() != anchor.Hash)
+            {
+                start = null;
+            }
+        }
+        var walkedAt = start?.FullWalkAt ?? clock.GetUtcNow().UtcDateTime;
+        var (verification, lastId, lastHash) = await VerifyFromAsync(context, entityId, start?.Checked ?? 0, start?.Hash ?? AuditRecord.GenesisHash, start?.RecordId ?? 0, cancellationToken);
+        if (verification.IsIntact)
+        {
+            checkpoints[entityId] = new ChainCheckpoint(verification.RecordsChecked, lastId, lastHash, walkedAt);
+        }
+        else
+        {
+            checkpoints.TryRemove(entityId, out _);
+        }
+        return verification;
+    }
 
     /// <summary>
     /// Every entity's chain (or one entity's, by handle: org first, then tenant), for operators and support:
@@ -271,12 +337,18 @@ public sealed class AuditLog(Db db, TimeProvider clock)
             return Result.Ok<IReadOnlyList<EntityVerification>>(results);
         }, cancellationToken);
 
-    internal static async Task<ChainVerification> VerifyAsync(AppDbContext context, string entityId, CancellationToken cancellationToken)
+    internal static async Task<ChainVerification> VerifyAsync(AppDbContext context, string entityId, CancellationToken cancellationToken) =>
+        (await VerifyFromAsync(context, entityId, 0, AuditRecord.GenesisHash, 0, cancellationToken)).Verification;
+
+    /// <summary>Walks the records after #<paramref name="alreadyChecked"/> (whose hash and id are given), then the chain head.</summary>
+    private static async Task<(ChainVerification Verification, long LastId, string LastHash)> VerifyFromAsync(
+        AppDbContext context, string entityId, int alreadyChecked, string hashSoFar, long idSoFar, CancellationToken cancellationToken)
     {
-        var checkedCount = 0;
-        var previousHash = AuditRecord.GenesisHash;
-        var previousId = 0L;
-        await foreach (var record in context.AuditRecords.AsNoTracking().Where(r => r.EntityId == entityId).OrderBy(r => r.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        var checkedCount = alreadyChecked;
+        var previousHash = hashSoFar;
+        var previousId = idSoFar;
+        long after = alreadyChecked;
+        await foreach (var record in context.AuditRecords.AsNoTracking().Where(r => r.EntityId == entityId && r.Sequence > after).OrderBy(r => r.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             var expected = checkedCount + 1;
             string? problem =
@@ -287,7 +359,7 @@ public sealed class AuditLog(Db db, TimeProvider clock)
                 : null;
             if (problem is not null)
             {
-                return new ChainVerification(checkedCount, new ChainBreak(record.Id, record.Sequence, $"Record {record.Id} (#{record.Sequence}) {problem}"));
+                return (new ChainVerification(checkedCount, new ChainBreak(record.Id, record.Sequence, $"Record {record.Id} (#{record.Sequence}) {problem}")), previousId, previousHash);
             }
             checkedCount++;
             previousHash = record.Hash;
@@ -297,10 +369,10 @@ public sealed class AuditLog(Db db, TimeProvider clock)
         var (headSequence, headHash) = head is null ? (0L, AuditRecord.GenesisHash) : (head.Sequence, head.Hash);
         if (headSequence != checkedCount || headHash != previousHash)
         {
-            return new ChainVerification(checkedCount, new ChainBreak(previousId, checkedCount,
-                $"The chain ends at record #{checkedCount}, but {headSequence} records were written: the latest records were removed or the chain's end was altered."));
+            return (new ChainVerification(checkedCount, new ChainBreak(previousId, checkedCount,
+                $"The chain ends at record #{checkedCount}, but {headSequence} records were written: the latest records were removed or the chain's end was altered.")), previousId, previousHash);
         }
-        return new ChainVerification(checkedCount, null);
+        return (new ChainVerification(checkedCount, null), previousId, previousHash);
     }
 
     private static readonly System.Linq.Expressions.Expression<Func<AuditRecord, AuditRecordView>> ViewProjection = r => new AuditRecordView(

@@ -47,3 +47,13 @@ public sealed record ChainVerification(int RecordsChecked, ChainBreak? FirstBrea
 public sealed record ChainBreak(long RecordId, long Sequence, string Problem);
 
 public sealed record EntityVerification(Tenancy.EntityRef Entity, ChainVerification Verification);
+
+/// <summary>How much of a chain <see cref="AuditLog.VerifyChainAsync"/> walks.</summary>
+public enum ChainCheck
+{
+    /// <summary>Every record, from #1.</summary>
+    Full,
+
+    /// <summary>A full walk at most <see cref="AuditLog.FullWalkInterval"/> old, extended to the newest record.</summary>
+    Recent,
+}
