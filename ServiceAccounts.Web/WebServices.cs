@@ -19,6 +19,9 @@ public static class WebServices
     public const string OperatorSettingsFile = "appsettings.json";
     private const string ReadyTag = "ready";
 
+    /// <summary>The largest message a browser may send the circuit (see AddWebServices).</summary>
+    public const int MaximumCircuitMessageBytes = 512 * 1024;
+
     /// <summary>
     /// The repository's appsettings.json (copied next to the app) as the bottom layer of configuration, so
     /// appsettings.{Environment}.json, user secrets, environment variables and the command line all override it,
@@ -39,7 +42,11 @@ public static class WebServices
 
     public static IServiceCollection AddWebServices(this IServiceCollection services)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // The state a page persists from prerendering (an Audit Log page of 25 records with their user agents and
+        // before/after data) reaches the circuit in one message from the browser: 32 KB, SignalR's default, is too
+        // little for a page of long records, and the circuit would fail to start. A full page stays well under 512 KB.
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = MaximumCircuitMessageBytes);
         services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
 
         services.AddCascadingAuthenticationState();

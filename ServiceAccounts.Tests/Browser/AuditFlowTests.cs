@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ServiceAccounts.Core.Audit;
+using ServiceAccounts.Core.ServiceAccounts;
 using ServiceAccounts.Core.Tenancy;
 using ServiceAccounts.Core.Tokens;
 using ServiceAccounts.Tests.TestSupport;
+using ServiceAccounts.Web.Components.Pages.ServiceAccountPages;
 using ServiceAccounts.Web.Export;
 using static Microsoft.Playwright.Assertions;
 
@@ -101,6 +103,28 @@ public sealed class AuditFlowTests(BrowserApp app) : BrowserTest(app)
         await dialog.GetByRole(AriaRole.Link, new() { Name = $"{token.Title} ({token.Masked})" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/tokens\\?token={token.Id}$"));
         await Expect(Page.Locator("tr.token-highlight")).ToContainTextAsync(token.Last4);
+        await ExpectNoErrorsAsync(Page);
+    }
+
+    [Fact]
+    public async Task AuditLog_OfAPageOfLongRecords_StillBecomesInteractive()
+    {
+        // 25 updates with the longest descriptions: the page's persisted state is then well over SignalR's default
+        // 32 KB message, which once made the circuit fail to start (the page stayed prerendered and dead).
+        var owner = await App.Services.GetUserActorAsync(Owner) ?? throw new InvalidOperationException("No demo owner.");
+        var accounts = App.Services.GetRequiredService<ServiceAccountService>();
+        var account = CoreHost.Must(await accounts.CreateAsync(owner, EntityRef.Org("sandbox"), new NewServiceAccount("Long Records Bot", null)));
+        for (var i = 0; i < AuditTab.PageSize; i++)
+        {
+            var description = string.Concat(Enumerable.Repeat($"Revision {i}: deploys ünïcödé services and ", 20))[..ServiceAccount.DescriptionMaxLength];
+            account = CoreHost.Must(await accounts.UpdateAsync(owner, EntityRef.Org("sandbox"), account.Handle, new ServiceAccountChanges(account.Title, description), account.Version));
+        }
+
+        await SignInAsync(Page, Owner, $"/org/sandbox/service-accounts/{account.Handle}/audit");
+
+        await Expect(Page.GetByText(new System.Text.RegularExpressions.Regex(@"Verified through #\d+"))).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Older" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("cursor="));
         await ExpectNoErrorsAsync(Page);
     }
 
