@@ -27,7 +27,7 @@ public static class AuditExportEndpoints
     public static readonly string[] CsvColumns =
     [
         "id", "sequence", "created_at", "action_type", "action", "actor_type", "actor_id", "actor_handle", "actor_display_name",
-        "actor_ip", "actor_user_agent", "identity_id", "identity_handle", "target_id", "target_handle", "token_id", "data",
+        "actor_ip", "user_agent", "identity_id", "identity_handle", "target_id", "target_handle", "token_id", "data",
         "prev_hash", "hash",
     ];
 

@@ -43,8 +43,7 @@ public sealed class ChainCheckTests
         await UpdateAsync(host, owner, org, account, "later");
         await UpdateAsync(host, owner, org, account, "even later");
         var newest = await NewestIdAsync(host);
-        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
-        await RawDatabase.ExecuteAsync(host.DatabasePath, "UPDATE \"AuditRecords\" SET \"Data\" = '{}' WHERE \"Id\" = $id", ("$id", newest));
+        await TamperAsync(host, "UPDATE \"AuditRecords\" SET \"Data\" = '{}' WHERE \"Id\" = $id", newest);
 
         // Act
         var verification = CoreHost.Must(await host.Audit.VerifyChainAsync(owner, org, ChainCheck.Recent));
@@ -62,8 +61,7 @@ public sealed class ChainCheckTests
         var (owner, org, _) = await HistoryAsync(host);
         CoreHost.Must(await host.Audit.VerifyChainAsync(owner, org, ChainCheck.Recent));
         var last = await NewestIdAsync(host);
-        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
-        await RawDatabase.ExecuteAsync(host.DatabasePath, "UPDATE \"AuditRecords\" SET \"ActorIp\" = '10.6.6.6' WHERE \"Id\" = $id", ("$id", last));
+        await TamperAsync(host, "UPDATE \"AuditRecords\" SET \"ActorIp\" = '10.6.6.6' WHERE \"Id\" = $id", last);
 
         // Act
         var verification = CoreHost.Must(await host.Audit.VerifyChainAsync(owner, org, ChainCheck.Recent));
@@ -80,8 +78,7 @@ public sealed class ChainCheckTests
         var (owner, org, _) = await HistoryAsync(host);
         CoreHost.Must(await host.Audit.VerifyChainAsync(owner, org, ChainCheck.Recent));
         var oldest = await OldestIdAsync(host);
-        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
-        await RawDatabase.ExecuteAsync(host.DatabasePath, "UPDATE \"AuditRecords\" SET \"Data\" = '{}' WHERE \"Id\" = $id", ("$id", oldest));
+        await TamperAsync(host, "UPDATE \"AuditRecords\" SET \"Data\" = '{}' WHERE \"Id\" = $id", oldest);
         host.Clock.Advance(AuditLog.FullWalkInterval);
 
         // Act
@@ -99,8 +96,7 @@ public sealed class ChainCheckTests
         var (owner, org, _) = await HistoryAsync(host);
         CoreHost.Must(await host.Audit.VerifyChainAsync(owner, org, ChainCheck.Recent));
         var oldest = await OldestIdAsync(host);
-        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
-        await RawDatabase.ExecuteAsync(host.DatabasePath, "UPDATE \"AuditRecords\" SET \"Data\" = '{}' WHERE \"Id\" = $id", ("$id", oldest));
+        await TamperAsync(host, "UPDATE \"AuditRecords\" SET \"Data\" = '{}' WHERE \"Id\" = $id", oldest);
 
         // Act
         var verification = CoreHost.Must(await host.Audit.VerifyChainAsync(owner, org, ChainCheck.Full));
@@ -118,8 +114,7 @@ public sealed class ChainCheckTests
         CoreHost.Must(await host.Audit.VerifyChainAsync(owner, org, ChainCheck.Recent));
         await UpdateAsync(host, owner, org, account, "later");
         var newest = await NewestIdAsync(host);
-        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
-        await RawDatabase.ExecuteAsync(host.DatabasePath, "DELETE FROM \"AuditRecords\" WHERE \"Id\" = $id", ("$id", newest));
+        await TamperAsync(host, "DELETE FROM \"AuditRecords\" WHERE \"Id\" = $id", newest);
 
         // Act
         var verification = CoreHost.Must(await host.Audit.VerifyChainAsync(owner, org, ChainCheck.Recent));
@@ -143,6 +138,13 @@ public sealed class ChainCheckTests
         host.Clock.Advance(TimeSpan.FromMinutes(1));
         var current = CoreHost.Must(await host.Accounts.GetAsync(owner, org, account.Handle));
         CoreHost.Must(await host.Accounts.UpdateAsync(owner, org, account.Handle, new ServiceAccountChanges(current.Title, description), current.Version));
+    }
+
+    /// <summary>What someone with write access to the file could do, after dropping the append-only triggers.</summary>
+    private static async Task TamperAsync(CoreHost host, string sql, long recordId)
+    {
+        await RawDatabase.DisableAppendOnlyAsync(host.DatabasePath);
+        await RawDatabase.ExecuteAsync(host.DatabasePath, sql, ("$id", recordId));
     }
 
     private static async Task<long> NewestIdAsync(CoreHost host)
