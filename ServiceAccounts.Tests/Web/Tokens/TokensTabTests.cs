@@ -191,4 +191,46 @@ public sealed class TokensTabTests : TokensTestBase
         PopoverProvider.WaitForAssertion(() => MenuItem(action).Should().NotBeNull(), Patience);
         MenuItem(action)!.Click();
     }
+
+    [Theory]
+    [InlineData("owner@example.com")]
+    [InlineData("support@example.com")]
+    public async Task ViewActivity_ForEachToken_LinksToTheAuditLogFilteredToIt(string email)
+    {
+        await SignInAsAsync(email);
+        var tokens = await TokensInCoreAsync(Acme, "metrics-exporter");
+
+        var page = RenderTokens(Acme, "metrics-exporter");
+
+        foreach (var token in tokens)
+        {
+            Named(page, $"View activity {token.Last4}")!.GetAttribute("href")
+                .Should().Be($"tenant/acme/service-accounts/metrics-exporter/audit?token={token.Id}");
+        }
+    }
+
+    [Fact]
+    public async Task TokenInTheAddress_PicksOutItsRow()
+    {
+        await SignInAsAsync("owner@example.com");
+        var token = (await TokensInCoreAsync(Acme, "metrics-exporter"))[1];
+        Navigation.NavigateTo($"tenant/acme/service-accounts/metrics-exporter/tokens?token={token.Id}");
+
+        var page = RenderTokens(Acme, "metrics-exporter", navigate: false);
+
+        page.FindAll("tr.token-highlight").Should().ContainSingle().Which.TextContent.Should().Contain(token.Last4);
+    }
+
+    [Fact]
+    public async Task DeletedTokenInTheAddress_SaysItIsGoneAndWhereItsHistoryIs()
+    {
+        await SignInAsAsync("owner@example.com");
+        Navigation.NavigateTo("tenant/acme/service-accounts/metrics-exporter/tokens?token=t_0000000000000000gone");
+
+        var page = RenderTokens(Acme, "metrics-exporter", navigate: false);
+
+        page.Find(".mud-alert").TextContent.Should().Contain("The token t_0000000000000000gone no longer exists.");
+        page.FindAll("tr.token-highlight").Should().BeEmpty();
+        page.FindAll("a").Should().Contain(a => a.GetAttribute("href") == "tenant/acme/service-accounts/metrics-exporter/audit?token=t_0000000000000000gone");
+    }
 }

@@ -22,10 +22,14 @@ public abstract class TokensTestBase : ConsoleTestContext
 
     protected NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
-    /// <summary>Renders …/service-accounts/{handle}/tokens of an org or tenant and waits until the list has loaded.</summary>
-    protected IRenderedComponent<ServiceAccountPage> RenderTokens(EntityRef entity, string handle)
+    /// <summary>Renders …/service-accounts/{handle}/tokens of an org or tenant (at the address already set unless
+    /// <paramref name="navigate"/>) and waits until the list has loaded.</summary>
+    protected IRenderedComponent<ServiceAccountPage> RenderTokens(EntityRef entity, string handle, bool navigate = true)
     {
-        Navigation.NavigateTo($"{entity}/service-accounts/{handle}/tokens");
+        if (navigate)
+        {
+            Navigation.NavigateTo($"{entity}/service-accounts/{handle}/tokens");
+        }
         var page = RenderWithProviders<ServiceAccountPage>(p =>
         {
             if (entity.Kind == EntityKind.Org)
