@@ -28,11 +28,11 @@ public sealed class AuditLog(Db db, TimeProvider clock)
         {
             return Result.Invalid("limit", $"Limit must be between 1 and {AuditQuery.MaxLimit}.");
         }
-        long? after = null;
+        PageCursor? cursor = null;
         if (query.Cursor is not null)
         {
-            after = DecodeCursor(query.Cursor);
-            if (after is null)
+            cursor = DecodePageCursor(query.Cursor);
+            if (cursor is null)
             {
                 return Result.Invalid("next_token", "The page token is not valid; start again from the first page.");
             }
@@ -41,7 +41,7 @@ public sealed class AuditLog(Db db, TimeProvider clock)
         {
             return invalid;
         }
-        if (actor.Type == ActorType.Support && after is null)
+        if (actor.Type == ActorType.Support && cursor is null)
         {
             var noted = await NoteSupportAsync(actor, entityRef, accountKey, AuditActions.SupportAuditLogView, query, cancellationToken);
             if (!noted.IsOk)
@@ -57,13 +57,37 @@ public sealed class AuditLog(Db db, TimeProvider clock)
                 return loaded.AsFailure();
             }
             var records = Filter(context, loaded.Value!.Account.Id, query);
-            if (after is { } lastId)
+            if (cursor is { Newer: true, Id: var newerThan })
             {
-                records = records.Where(r => r.Id < lastId);
+                // The page just above: the records closest to the cursor going up, shown newest first like every page.
+                var above = await records.Where(r => r.Id > newerThan).OrderBy(r => r.Id).Take(query.Limit + 1).Select(ViewProjection).ToListAsync(cancellationToken);
+                if (above.Count > 0)
+                {
+                    var items = above.Take(query.Limit).Reverse().ToList();
+                    var previous = above.Count > query.Limit ? EncodeCursor(items[0].Id, newer: true) : null;
+                    var lastId = items[^1].Id;
+                    var next = await records.AnyAsync(r => r.Id < lastId, cancellationToken) ? EncodeCursor(lastId) : null;
+                    return Result.Ok(new AuditPage(items, next, previous));
+                }
+                // Nothing newer any more: that is the newest page.
+                cursor = null;
+            }
+            if (cursor is { Id: var olderThan })
+            {
+                records = records.Where(r => r.Id < olderThan);
             }
             var page = await records.OrderByDescending(r => r.Id).Take(query.Limit + 1).Select(ViewProjection).ToListAsync(cancellationToken);
-            var next = page.Count > query.Limit ? EncodeCursor(page[query.Limit - 1].Id) : null;
-            return Result.Ok(new AuditPage(page.Take(query.Limit).ToList(), next));
+            var nextCursor = page.Count > query.Limit ? EncodeCursor(page[query.Limit - 1].Id) : null;
+            string? previousCursor = null;
+            if (cursor is { Id: var below })
+            {
+                // A page reached through a cursor has a page above it when a matching record is newer than its first one
+                // (or, for a page past the end, at or above the cursor).
+                var firstId = page.Count > 0 ? page[0].Id : below - 1;
+                var sameFilter = Filter(context, loaded.Value!.Account.Id, query);
+                previousCursor = await sameFilter.AnyAsync(r => r.Id > firstId, cancellationToken) ? EncodeCursor(firstId, newer: true) : null;
+            }
+            return Result.Ok(new AuditPage(page.Take(query.Limit).ToList(), nextCursor, previousCursor));
         }, cancellationToken);
     }
 
@@ -389,18 +413,31 @@ public sealed class AuditLog(Db db, TimeProvider clock)
         token_id = query.TokenId,
     };
 
-    internal static string EncodeCursor(long id) =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes(CursorVersion + id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+    /// <summary>A keyset position: the records older than <see cref="Id"/>, or (<see cref="Newer"/>) the page just newer than it.</summary>
+    private readonly record struct PageCursor(long Id, bool Newer);
+
+    private const string NewerCursorVersion = "v1n:";
+
+    internal static string EncodeCursor(long id, bool newer = false) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes((newer ? NewerCursorVersion : CursorVersion) + id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    internal static long? DecodeCursor(string cursor)
+    internal static long? DecodeCursor(string cursor) => DecodePageCursor(cursor) is { Newer: false } older ? older.Id : null;
+
+    private static PageCursor? DecodePageCursor(string cursor)
     {
         try
         {
             var padded = cursor.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - padded.Length % 4) % 4);
             var text = Encoding.ASCII.GetString(Convert.FromBase64String(padded));
-            return text.StartsWith(CursorVersion, StringComparison.Ordinal) && long.TryParse(text.AsSpan(CursorVersion.Length), out var id) && id > 0 ? id : null;
+            var newer = text.StartsWith(NewerCursorVersion, StringComparison.Ordinal);
+            var prefix = newer ? NewerCursorVersion : CursorVersion;
+            return text.StartsWith(prefix, StringComparison.Ordinal)
+                && long.TryParse(text.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                && id >= (newer ? 0 : 1)
+                ? new PageCursor(id, newer)
+                : null;
         }
         catch (FormatException)
         {

@@ -36,7 +36,11 @@ public sealed record AuditQuery(
     public const int MaxLimit = 100;
 }
 
-public sealed record AuditPage(IReadOnlyList<AuditRecordView> Items, string? NextCursor);
+/// <summary>
+/// One page, newest first: <see cref="NextCursor"/> goes to older records, <see cref="PreviousCursor"/> to the page of
+/// newer ones (null on the newest page).
+/// </summary>
+public sealed record AuditPage(IReadOnlyList<AuditRecordView> Items, string? NextCursor, string? PreviousCursor = null);
 
 /// <summary>The outcome of walking an entity's chain; <see cref="FirstBreak"/> names the first broken link.</summary>
 public sealed record ChainVerification(int RecordsChecked, ChainBreak? FirstBreak)

@@ -121,12 +121,26 @@ public sealed class AuditTabTests : ServiceAccountPageTestBase
 
         Navigation.Uri.Should().Contain("cursor=");
         page.WaitForAssertion(() => Sequences(page).Should().Equal(all.Skip(AuditTab.PageSize).Take(AuditTab.PageSize).Select(r => r.Sequence)), Patience);
-        page.Markup.Should().Contain($"Records {AuditTab.PageSize + 1}–");
+        page.Find(".audit-pager").TextContent.Should().Contain($"{all.Skip(AuditTab.PageSize).Take(AuditTab.PageSize).Count()} records, ").And.Contain(" back to ");
 
         ButtonIn(page.Nodes, "Newer")!.Click();
 
         Navigation.Uri.Should().NotContain("cursor=");
         page.WaitForAssertion(() => Sequences(page).Should().Equal(all.Take(AuditTab.PageSize).Select(r => r.Sequence)), Patience);
+        IsDisabled(ButtonIn(page.Nodes, "Newer")!).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Newer_OnAPageOpenedByItsAddress_GoesToThePageAbove()
+    {
+        // A shared or reloaded address of the second page: no memory of how it was reached, Newer still works.
+        await SignInAsAsync("owner@example.com");
+        var first = CoreHost.Must(await Core.Audit.QueryAsync(Actor, Sandbox, Handle, new AuditQuery(Limit: AuditTab.PageSize)));
+        var page = RenderAudit($"?cursor={first.NextCursor}");
+
+        ButtonIn(page.Nodes, "Newer")!.Click();
+
+        page.WaitForAssertion(() => Sequences(page).Should().Equal(first.Items.Select(r => r.Sequence)), Patience);
         IsDisabled(ButtonIn(page.Nodes, "Newer")!).Should().BeTrue();
     }
 
