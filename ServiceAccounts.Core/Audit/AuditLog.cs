@@ -56,26 +56,23 @@ public sealed class AuditLog(Db db, TimeProvider clock)
             {
                 return loaded.AsFailure();
             }
-            var records = Filter(context, loaded.Value!.Account.Id, query);
+            var matching = Filter(context, loaded.Value!.Account.Id, query);
             if (cursor is { Newer: true, Id: var newerThan })
             {
                 // The page just above: the records closest to the cursor going up, shown newest first like every page.
-                var above = await records.Where(r => r.Id > newerThan).OrderBy(r => r.Id).Take(query.Limit + 1).Select(ViewProjection).ToListAsync(cancellationToken);
+                var above = await matching.Where(r => r.Id > newerThan).OrderBy(r => r.Id).Take(query.Limit + 1).Select(ViewProjection).ToListAsync(cancellationToken);
                 if (above.Count > 0)
                 {
                     var items = above.Take(query.Limit).Reverse().ToList();
                     var previous = above.Count > query.Limit ? EncodeCursor(items[0].Id, newer: true) : null;
                     var lastId = items[^1].Id;
-                    var next = await records.AnyAsync(r => r.Id < lastId, cancellationToken) ? EncodeCursor(lastId) : null;
+                    var next = await matching.AnyAsync(r => r.Id < lastId, cancellationToken) ? EncodeCursor(lastId) : null;
                     return Result.Ok(new AuditPage(items, next, previous));
                 }
                 // Nothing newer any more: that is the newest page.
                 cursor = null;
             }
-            if (cursor is { Id: var olderThan })
-            {
-                records = records.Where(r => r.Id < olderThan);
-            }
+            var records = cursor is { Id: var olderThan } ? matching.Where(r => r.Id < olderThan) : matching;
             var page = await records.OrderByDescending(r => r.Id).Take(query.Limit + 1).Select(ViewProjection).ToListAsync(cancellationToken);
             var nextCursor = page.Count > query.Limit ? EncodeCursor(page[query.Limit - 1].Id) : null;
             string? previousCursor = null;
@@ -84,8 +81,7 @@ public sealed class AuditLog(Db db, TimeProvider clock)
                 // A page reached through a cursor has a page above it when a matching record is newer than its first one
                 // (or, for a page past the end, at or above the cursor).
                 var firstId = page.Count > 0 ? page[0].Id : below - 1;
-                var sameFilter = Filter(context, loaded.Value!.Account.Id, query);
-                previousCursor = await sameFilter.AnyAsync(r => r.Id > firstId, cancellationToken) ? EncodeCursor(firstId, newer: true) : null;
+                previousCursor = await matching.AnyAsync(r => r.Id > firstId, cancellationToken) ? EncodeCursor(firstId, newer: true) : null;
             }
             return Result.Ok(new AuditPage(page.Take(query.Limit).ToList(), nextCursor, previousCursor));
         }, cancellationToken);

@@ -115,8 +115,7 @@ internal sealed partial record SupportQuery
         return new SupportQuery { Display = "the pasted token", Shareable = null, Secret = token, SecretShape = shape, ClaimedTokenId = claimed };
     }
 
-    private static readonly System.Buffers.SearchValues<char> Base62 =
-        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+    private static readonly System.Buffers.SearchValues<char> Base62 = System.Buffers.SearchValues.Create(TokenFormat.Base62);
 
     public override string ToString() => $"SupportQuery {{ {Display} }}";
 

@@ -15,7 +15,7 @@ public static class TokenFormat
     public const int ChecksumLength = 6;
     public const int Length = 4 + Ids.RandomLength + 1 + SecretLength + ChecksumLength;
 
-    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    internal const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     /// <summary>A new token string for the token id <paramref name="tokenId"/> (with its t_ prefix).</summary>
     public static string Generate(string tokenId)

@@ -9,6 +9,7 @@ using ServiceAccounts.Core.Audit;
 using ServiceAccounts.Core.Security;
 using ServiceAccounts.Core.Tenancy;
 using ServiceAccounts.Web.Api;
+using ServiceAccounts.Web.Components.Layout;
 using ServiceAccounts.Web.Components.Pages.ServiceAccountPages;
 using ServiceAccounts.Web.Security;
 
@@ -37,18 +38,15 @@ public static class AuditExportEndpoints
 
     public static IEndpointRouteBuilder MapAuditExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/org/{entity}/service-accounts/{handle}/audit/export.{format}",
-                (string entity, string handle, string format, HttpContext http) => ExportAsync(EntityRef.Org(entity), handle, format, http))
-            .RequireAuthorization().ExcludeFromDescription();
-        app.MapGet("/tenant/{entity}/service-accounts/{handle}/audit/export.{format}",
-                (string entity, string handle, string format, HttpContext http) => ExportAsync(EntityRef.Tenant(entity), handle, format, http))
+        app.MapGet("/{kind:regex(^(org|tenant)$)}/{entity}/service-accounts/{handle}/audit/export.{format}",
+                (string kind, string entity, string handle, string format, HttpContext http) => ExportAsync(ApiSetup.Entity(kind, entity), handle, format, http))
             .RequireAuthorization().ExcludeFromDescription();
         return app;
     }
 
     /// <summary>The address of an export of <paramref name="filter"/>, as the tab links to it.</summary>
     public static string Href(EntityRef entity, string handle, string format, AuditFilter filter) =>
-        $"{entity}/service-accounts/{Uri.EscapeDataString(handle)}/audit/export.{format}{filter.ToQueryString()}";
+        $"{EntityRoute.ServiceAccount(entity, handle, "audit")}/export.{format}{filter.ToQueryString()}";
 
     private static async Task ExportAsync(EntityRef entity, string handle, string format, HttpContext http)
     {
@@ -95,12 +93,11 @@ public static class AuditExportEndpoints
         }
     }
 
-    private static async Task<Actor> ActorAsync(HttpContext http)
+    private static Task<Actor> ActorAsync(HttpContext http)
     {
-        var userId = http.User.FindFirstValue(http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.UserIdClaimType);
-        var actor = userId is null ? null : await http.RequestServices.GetRequiredService<UserDirectory>().ActorForAsync(userId, http.RequestAborted);
-        var client = ClientInfo.From(http);
-        return (actor ?? Actor.Anonymous).From(client.Ip, client.UserAgent);
+        var current = http.RequestServices.GetRequiredService<CurrentActor>();
+        current.UseClient(ClientInfo.From(http));
+        return current.ForAsync(http.User, http.RequestAborted);
     }
 
     public static async Task WriteCsvAsync(IAsyncEnumerable<AuditRecordView> records, Stream body, CancellationToken cancellationToken)

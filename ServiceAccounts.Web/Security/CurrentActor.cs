@@ -24,7 +24,16 @@ public sealed class CurrentActor(AuthenticationStateProvider authentication, ISe
     public async Task<Actor> GetAsync(CancellationToken cancellationToken = default)
     {
         var state = await authentication.GetAuthenticationStateAsync();
-        var userId = state.User.FindFirstValue(identity.Value.ClaimsIdentity.UserIdClaimType);
+        return await ForAsync(state.User, cancellationToken);
+    }
+
+    /// <summary>
+    /// The actor of <paramref name="user"/>, from the client given to <see cref="UseClient"/>: for plain endpoints of the
+    /// console (the audit exports), where the principal comes from the request rather than from a component's state.
+    /// </summary>
+    public async Task<Actor> ForAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        var userId = user.FindFirstValue(identity.Value.ClaimsIdentity.UserIdClaimType);
         if (userId is null)
         {
             return Actor.Anonymous;

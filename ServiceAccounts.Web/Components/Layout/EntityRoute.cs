@@ -29,8 +29,22 @@ public static class EntityRoute
 
     public static string Members(EntityRef entity) => $"{Prefix(entity)}/members";
 
-    public static string ServiceAccountSettings(EntityRef billingEntity, string handle) =>
-        $"{Prefix(billingEntity)}/service-accounts/{Uri.EscapeDataString(handle)}/settings";
+    public static string ServiceAccountSettings(EntityRef billingEntity, string handle) => ServiceAccount(billingEntity, handle, "settings");
+
+    /// <summary>A tab of a service account's page: tokens, audit or settings.</summary>
+    public static string ServiceAccount(EntityRef billingEntity, string handle, string tab) =>
+        $"{Prefix(billingEntity)}/service-accounts/{Uri.EscapeDataString(handle)}/{tab}";
+
+    /// <summary>The account's Audit Log filtered to what was done with or to one token (View activity).</summary>
+    public static string TokenActivity(EntityRef billingEntity, string handle, string tokenId) =>
+        $"{ServiceAccount(billingEntity, handle, "audit")}?{TokenParameter}={Uri.EscapeDataString(tokenId)}";
+
+    /// <summary>The account's Tokens tab with one token picked out.</summary>
+    public static string Token(EntityRef billingEntity, string handle, string tokenId) =>
+        $"{ServiceAccount(billingEntity, handle, "tokens")}?{TokenParameter}={Uri.EscapeDataString(tokenId)}";
+
+    /// <summary>The address parameter naming a token, on the Tokens and Audit Log tabs alike.</summary>
+    public const string TokenParameter = "token";
 
     public static string TenantAuthentication(string tenantHandle) => $"tenant/{Uri.EscapeDataString(tenantHandle)}/settings/authentication";
 }

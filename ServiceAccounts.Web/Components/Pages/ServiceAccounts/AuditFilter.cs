@@ -20,7 +20,7 @@ public sealed record AuditFilter(
     public const string FromParameter = "from";
     public const string ToParameter = "to";
     public const string TextParameter = "q";
-    public const string TokenParameter = "token";
+    public const string TokenParameter = Layout.EntityRoute.TokenParameter;
     public const string CursorParameter = "cursor";
 
     /// <summary>Dates in the address are days, read in UTC like every time the console shows.</summary>

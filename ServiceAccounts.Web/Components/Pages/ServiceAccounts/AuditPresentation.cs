@@ -40,24 +40,6 @@ public static class AuditPresentation
         return changes;
     }
 
-    /// <summary>The other fields of <c>data</c> (facts about the event rather than changes).</summary>
-    public static IReadOnlyList<KeyValuePair<string, string?>> Facts(string data)
-    {
-        var facts = new List<KeyValuePair<string, string?>>();
-        if (Parse(data) is not { ValueKind: JsonValueKind.Object } root)
-        {
-            return facts;
-        }
-        var changed = Changes(data).Select(c => c.Field).ToHashSet();
-        foreach (var property in root.EnumerateObject().Where(p => !changed.Contains(Humanize(p.Name))))
-        {
-            facts.Add(new(Humanize(property.Name), property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array
-                ? property.Value.GetRawText()
-                : Text(property.Value)));
-        }
-        return facts;
-    }
-
     /// <summary>One line under the action: "GET /api/v0/actor → 200", "title: Old → New (and 1 more)", "reason: wrong secret".</summary>
     public static string? Summary(AuditRecordView record)
     {
